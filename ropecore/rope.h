@@ -1,0 +1,199 @@
+/* ropecore/rope.h — the single source of truth for RoPE frequencies and magnitudes.
+ *
+ * Contract: from one rope_params (method, geometry, scaling knobs, flavor) rope_table_compute()
+ * fills one rope_table: per rotary pair the original and scaled inverse frequency, wavelengths,
+ * r = L/λ, the blend weight γ, the regime and the factor θ'/θ; per table the cos/sin magnitude and
+ * the YaRN correction range. Every consumer (panels, the model's cos/sin cache, exports) reads this
+ * table; nothing else in ropescope computes a RoPE frequency. Pure functions of their inputs: no
+ * globals, no I/O, no allocation, never exits; errors come back as -1 plus a rope_error message. */
+#ifndef ROPE_H
+#define ROPE_H
+
+#include <stddef.h>
+
+#define ROPE_MAX_HEAD_DIM 1024
+#define ROPE_MAX_PAIRS    (ROPE_MAX_HEAD_DIM / 2)
+#define ROPE_ERR_LEN      320
+
+/* One human-readable line: what is wrong, where, and how to fix it. */
+typedef struct rope_error {
+    char msg[ROPE_ERR_LEN];
+} rope_error;
+
+/* Formats into err (if non-NULL) and returns -1, so callers can `return rope_fail(err, ...)`. */
+int rope_fail(rope_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef enum rope_method {
+    ROPE_NONE,         /* plain RoPE: positions past L are extrapolated */
+    ROPE_LINEAR,       /* Position Interpolation: θ' = θ/s */
+    ROPE_NTK,          /* static NTK-aware: b' = b·s^(d/(d-2)) */
+    ROPE_DYNAMIC,      /* dynamic NTK, Hugging Face semantics (L = max_position_embeddings) */
+    ROPE_NTK_PARTS,    /* NTK-by-parts: YaRN's ramp, no temperature */
+    ROPE_YARN,         /* YaRN: NTK-by-parts + cos/sin magnitude */
+    ROPE_DYNAMIC_YARN, /* YaRN with s = max(1, l/L) recomputed from the sequence length */
+    ROPE_LLAMA3,       /* Llama 3.1 wavelength bands */
+    ROPE_LONGROPE,     /* LongRoPE / Phi-3: searched per-pair factor lists */
+    ROPE_METHOD_COUNT
+} rope_method;
+
+/* Where real implementations differ (reference/rope-methods.md §4, §8). */
+typedef enum rope_flavor {
+    ROPE_FLAVOR_HF,       /* transformers: float64 correction range, truncate, mscale keys */
+    ROPE_FLAVOR_LLAMACPP, /* ggml: float32 corr dims, always floor/ceil, MAX(0.001) guard,
+                             magnitude recomputed from s, float32 iterated θ */
+    ROPE_FLAVOR_COUNT
+} rope_flavor;
+
+typedef enum rope_regime {
+    ROPE_REGIME_EXTRAPOLATE, /* γ = 1: the pair keeps its original frequency */
+    ROPE_REGIME_BLEND,       /* 0 < γ < 1 */
+    ROPE_REGIME_INTERPOLATE  /* γ = 0: the pair is fully interpolated (θ/s) */
+} rope_regime;
+
+typedef struct rope_params {
+    rope_method method;
+    rope_flavor flavor;
+    int    head_dim;         /* elements per attention head (even) */
+    double partial_rotary;   /* fraction of head_dim that rotates, (0, 1]; rotary dim must be even */
+    double base;             /* rope_theta b (> 1) */
+    int    orig_ctx;         /* L: original_max_position_embeddings, tokens */
+    int    max_pos;          /* max_position_embeddings, tokens; dynamic NTK uses it as L (as HF does) */
+    double factor;           /* s >= 1 */
+    double beta_fast;        /* YaRN β (rotations within L); HF turns 0 into 32 */
+    double beta_slow;        /* YaRN α; HF turns 0 into 1 */
+    int    truncate;         /* YaRN: floor/ceil the correction range (HF default 1; llama.cpp always) */
+    double mscale;           /* DeepSeek `mscale`, 0 = absent */
+    double mscale_all_dim;   /* DeepSeek `mscale_all_dim`, 0 = absent */
+    int    has_attention_factor;
+    double attention_factor; /* explicit cos/sin magnitude when has_attention_factor */
+    double low_freq_factor;  /* Llama 3: λ > L/low  ⇒ θ/s */
+    double high_freq_factor; /* Llama 3: λ < L/high ⇒ θ   */
+    int    n_factors;        /* LongRoPE list length; must equal the number of rotary pairs */
+    double short_factor[ROPE_MAX_PAIRS]; /* [n_factors] divisors of θ when length <= L */
+    double long_factor[ROPE_MAX_PAIRS];  /* [n_factors] divisors of θ when length >  L */
+    int    seq_len;          /* current sequence length, tokens; 0 = start-up (before any sequence) */
+} rope_params;
+
+typedef struct rope_pair {
+    double theta;          /* original inverse frequency b^(-2i/d), rad/token */
+    double theta_scaled;   /* θ' of the method, rad/token (double-precision formula, flavor rules) */
+    float  inv_freq_f32;   /* θ' as the flavor's float32 arithmetic produces it */
+    double lambda;         /* original wavelength 2π/θ, tokens */
+    double lambda_scaled;  /* 2π/θ', tokens */
+    double r;              /* rotations within L: L/λ */
+    double ramp;           /* γ in [0,1]: 1 = original frequency kept, 0 = θ/s (see rope_pair_gamma) */
+    rope_regime regime;
+    double factor;         /* θ'/θ */
+} rope_pair;
+
+typedef struct rope_table {
+    rope_method method;
+    rope_flavor flavor;
+    int    rot_dim;        /* rotary dimensions = 2·n_pairs */
+    int    n_pairs;
+    double scale;          /* the s in effect (dynamic methods: as resolved from seq_len) */
+    double base_scaled;    /* the base in effect (NTK methods: b'; others: b) */
+    double magnitude;      /* multiplier on cos and sin (so on q and k) */
+    double logit_mult;     /* magnitude² — what q·k is multiplied by */
+    int    has_corr;       /* the YaRN-family correction range below is meaningful */
+    double corr_low_raw, corr_high_raw; /* d(β_fast), d(β_slow) before rounding and clamping */
+    double corr_low, corr_high;         /* after rounding, clamping and guards: the ramp's ends */
+    int    long_factors;   /* LongRoPE: 1 when the long list is in use */
+    rope_pair pair[ROPE_MAX_PAIRS]; /* [n_pairs] */
+} rope_table;
+
+/* --- parameters ------------------------------------------------------------------------- */
+
+/* Plain RoPE over the embedded model's geometry: head_dim 64, base 10000, L 512, s 1,
+ * β 32/1, truncate on, Llama-3 factors 1/4, HF flavor. */
+void rope_params_init(rope_params *p);
+
+/* Checks every field the method reads; -1 with a message naming the parameter otherwise. */
+int rope_params_validate(const rope_params *p, rope_error *err);
+
+/* rotary dimension head_dim·partial_rotary (what HF computes: int(head_dim·factor)). */
+int rope_params_rot_dim(const rope_params *p);
+
+/* --- the method table ---------------------------------------------------------------------- */
+
+/* Which rope_params fields a method reads (for the UI's focus list, exports and lint). */
+enum {
+    ROPE_USES_FACTOR   = 1u << 0,
+    ROPE_USES_BETAS    = 1u << 1,
+    ROPE_USES_TRUNCATE = 1u << 2,
+    ROPE_USES_MSCALE   = 1u << 3, /* mscale, mscale_all_dim, attention_factor */
+    ROPE_USES_LLAMA3   = 1u << 4,
+    ROPE_USES_LISTS    = 1u << 5,
+    ROPE_USES_SEQ_LEN  = 1u << 6,
+    ROPE_USES_MAX_POS  = 1u << 7
+};
+
+typedef struct rope_method_info {
+    rope_method id;
+    const char *name;   /* CLI / JSON spelling, e.g. "yarn" */
+    const char *title;  /* one line for people */
+    unsigned    uses;   /* ROPE_USES_* */
+    /* Fills t->pair[i].theta_scaled, .inv_freq_f32, .ramp and t's scale, base_scaled, magnitude and
+     * corr fields; rope_table_compute has already set rot_dim, n_pairs and every .theta. */
+    void (*fill)(const rope_params *p, rope_table *t);
+} rope_method_info;
+
+const rope_method_info *rope_method_get(rope_method m);           /* NULL if out of range */
+int rope_method_from_name(const char *name, rope_method *out);     /* accepts HF spellings too */
+const char *rope_flavor_name(rope_flavor f);
+int rope_flavor_from_name(const char *name, rope_flavor *out);
+const char *rope_regime_name(rope_regime r);
+
+/* --- the table ------------------------------------------------------------------------------- */
+
+/* Validates p, then fills t. */
+int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err);
+
+/* --- helpers shared by the methods, exposed because panels and tests plot them ------------- */
+
+double rope_mscale(double s, double m);            /* get_mscale: 1 if s <= 1 else 0.1·m·ln s + 1 */
+double rope_corr_dim(int rot_dim, double base, double L, double rotations); /* d(n), float64 */
+float  rope_corr_dim_f32(int rot_dim, float base, float L, float rotations); /* ggml's float32 form */
+double rope_ramp_paper(double r, double alpha, double beta); /* YaRN Eq.18 γ(r), continuous in r */
+double rope_ntk_base(double base, double s, int rot_dim);    /* b·s^(d/(d-2)) */
+
+/* --- phases ----------------------------------------------------------------------------------- */
+
+/* Angle of pair i at position pos, p·θ'_i in double, unwrapped (radians). */
+double rope_phase(const rope_table *t, int i, double pos);
+/* The same angle wrapped to [0, 2π). */
+double rope_phase_wrapped(const rope_table *t, int i, double pos);
+/* The angle a float32 kernel of this flavor computes at pos (HF: fp32 inv_freq × fp32 position;
+ * llama.cpp CPU: fp32 position times theta_scale^i by repeated fp32 multiplies), minus the exact
+ * double angle, in radians. */
+double rope_phase_f32_error(const rope_table *t, const rope_params *p, int i, double pos);
+
+/* --- score curves -------------------------------------------------------------------------------- */
+
+typedef enum rope_score_kind {
+    ROPE_SCORE_ONES,        /* s(Δ) = mag²·Σ_i cos(Δθ'_i): q = k = 1 in every pair (RoFormer) */
+    ROPE_SCORE_BOUND,       /* mag²·(1/(d/2))·Σ_j |S_j|, S_j = Σ_{i<j} e^{iΔθ'_i}: RoFormer's bound */
+    ROPE_SCORE_RANDOM_MEAN, /* E[s] for q = k ~ N(0, I): mag²·Σ_i 2·cos(Δθ'_i) */
+    ROPE_SCORE_RANDOM_STD   /* its standard deviation: mag²·sqrt(Σ_i 4·cos²(Δθ'_i)) */
+} rope_score_kind;
+
+typedef struct rope_grid {
+    double lo, hi;   /* distances Δ in tokens; a log grid needs lo > 0 */
+    int    n;        /* points, >= 2 */
+    int    log;      /* 1 = log-spaced, 0 = linear */
+} rope_grid;
+
+int    rope_grid_check(const rope_grid *g, rope_error *err);
+double rope_grid_at(const rope_grid *g, int k);            /* the k-th Δ */
+
+/* out[g->n]. A linear grid advances every pair by one complex rotation per point (exact to
+ * ~1e-12); a log grid evaluates each point directly. */
+int rope_score_curve(const rope_table *t, rope_score_kind kind, const rope_grid *g,
+                     double *out, rope_error *err);
+
+/* Caller-supplied q and k (adjacent pairs, [rot_dim] each):
+ * out[k] = mag²·Σ_i Re(q_i·conj(k_i)·e^{iΔ_k θ'_i}) — the RoPE'd q·k at distance Δ_k. */
+int rope_score_qk(const rope_table *t, const double *q, const double *k, const rope_grid *g,
+                  double *out, rope_error *err);
+
+#endif

@@ -1,0 +1,51 @@
+/* ropecore/rope_table.c — rope_table_compute: validate, fill what every method shares (θ_i), run
+ * the method's fill function, then derive the per-pair quantities (λ, λ', r, factor, regime). */
+#include <math.h>
+#include <string.h>
+#include "rope.h"
+
+/* γ within this distance of 0 or 1 counts as fully interpolated / extrapolated */
+#define REGIME_EPS 1e-9
+
+static rope_regime regime_of(double gamma)
+{
+    if (gamma >= 1.0 - REGIME_EPS)
+        return ROPE_REGIME_EXTRAPOLATE;
+    if (gamma <= REGIME_EPS)
+        return ROPE_REGIME_INTERPOLATE;
+    return ROPE_REGIME_BLEND;
+}
+
+int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err)
+{
+    if (rope_params_validate(p, err))
+        return -1;
+    int rot = rope_params_rot_dim(p);
+    t->method = p->method;
+    t->flavor = p->flavor;
+    t->rot_dim = rot;
+    t->n_pairs = rot / 2;
+    t->scale = p->factor;
+    t->base_scaled = p->base;
+    t->magnitude = 1.0;
+    t->has_corr = 0;
+    t->corr_low_raw = t->corr_high_raw = t->corr_low = t->corr_high = 0.0;
+    t->long_factors = 0;
+    for (int i = 0; i < t->n_pairs; i++) {
+        memset(&t->pair[i], 0, sizeof t->pair[i]);
+        t->pair[i].theta = pow(p->base, -2.0 * i / (double)rot);
+    }
+    rope_method_get(p->method)->fill(p, t);
+
+    double L = p->orig_ctx;
+    for (int i = 0; i < t->n_pairs; i++) {
+        rope_pair *q = &t->pair[i];
+        q->lambda = 2.0 * M_PI / q->theta;
+        q->lambda_scaled = 2.0 * M_PI / q->theta_scaled;
+        q->r = L / q->lambda;
+        q->factor = q->theta_scaled / q->theta;
+        q->regime = regime_of(q->ramp);
+    }
+    t->logit_mult = t->magnitude * t->magnitude;
+    return 0;
+}
