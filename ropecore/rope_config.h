@@ -50,7 +50,7 @@ void rope_config_init(rope_config *c);
 int rope_config_parse(const char *json, size_t len, const char *where, rope_config *c, rope_error *err);
 int rope_config_load(const char *path, rope_config *c, rope_error *err);
 
-/* Presets compiled in from assets/presets/*.json. */
+/* Presets compiled in from the JSON files in assets/presets. */
 int         rope_preset_count(void);
 const char *rope_preset_name(int i);   /* e.g. "llama-2-7b" */
 const char *rope_preset_title(int i);  /* e.g. "Llama-2-7B (plain RoPE, L 4096)" */

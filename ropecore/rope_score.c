@@ -76,16 +76,13 @@ static int walk_grid(const rope_table *t, const rope_grid *g, point_fn fn, const
     double step = (g->hi - g->lo) / (double)(g->n - 1);
     if (!g->log)
         for (int i = 0; i < n; i++) {
-            rc[i] = cos(step * t->pair[i].theta_scaled);
-            rs[i] = sin(step * t->pair[i].theta_scaled);
+            sincos(step * t->pair[i].theta_scaled, &rs[i], &rc[i]);
         }
     for (int k = 0; k < g->n; k++) {
         if (g->log || k % RESYNC == 0) {
             double d = rope_grid_at(g, k);
             for (int i = 0; i < n; i++) {
-                double a = d * t->pair[i].theta_scaled;
-                c[i] = cos(a);
-                s[i] = sin(a);
+                sincos(d * t->pair[i].theta_scaled, &s[i], &c[i]);
             }
         } else {
             for (int i = 0; i < n; i++) { /* (c + i s)·(rc + i rs) */
