@@ -9,11 +9,13 @@
 
 static void help(void)
 {
-    printf("usage: ropescope freqs [RoPE flags] [--json] [--list-presets] [--list-methods]\n\n"
+    printf("usage: ropescope freqs [RoPE flags] [--pos P] [--json] [--list-presets] [--list-methods]\n\n"
            "Per rotary pair i: theta_i = b^(-2i/d), the scaled theta'_i, wavelengths lambda = 2pi/theta,\n"
            "r = L/lambda (rotations within the original context), the ramp gamma (1 = original frequency\n"
            "kept, 0 = fully interpolated), the regime and the factor theta'/theta; plus the cos/sin\n"
            "magnitude, the logit multiplier and the YaRN correction range.\n\n%s"
+           "\nPhases:\n  --pos P               add each pair's angle at position P (mod 2pi) and the error a float32\n"
+           "                        kernel of the flavor makes there\n"
            "\nOutput:\n  --json                one object: inv_freq (theta' per pair), attention_factor (the\n"
            "                        cos/sin magnitude), and every per-pair field\n", ropeargs_help);
 }
@@ -32,7 +34,7 @@ static int list_methods(void)
     return 0;
 }
 
-static cJSON *table_json(const rope_params *p, const rope_table *t)
+static cJSON *table_json(const rope_params *p, const rope_table *t, double pos)
 {
     int n = t->n_pairs;
     double *v = malloc(sizeof(double) * (size_t)n);
@@ -77,6 +79,11 @@ static cJSON *table_json(const rope_params *p, const rope_table *t)
     FIELD("r", t->pair[i].r);
     FIELD("ramp", t->pair[i].ramp);
     FIELD("factor_per_pair", t->pair[i].factor);
+    if (pos >= 0) {
+        cJSON_AddNumberToObject(o, "position", pos);
+        FIELD("phase", rope_phase_wrapped(t, i, pos));
+        FIELD("phase_f32_error", rope_phase_f32_error(t, p, i, pos));
+    }
 #undef FIELD
     cJSON *reg = cJSON_AddArrayToObject(o, "regime");
     for (int i = 0; i < n; i++)
@@ -85,16 +92,25 @@ static cJSON *table_json(const rope_params *p, const rope_table *t)
     return o;
 }
 
-static void table_text(const rope_params *p, const rope_table *t)
+static void table_text(const rope_params *p, const rope_table *t, double pos)
 {
     tablefmt_summary(stdout, p, t);
-    printf("\n%4s %13s %13s %13s %13s %11s %7s  %-11s %9s\n", "i", "theta", "theta'", "lambda", "lambda'",
+    printf("\n%4s %13s %13s %13s %13s %11s %7s  %-11s %9s", "i", "theta", "theta'", "lambda", "lambda'",
            "r", "gamma", "regime", "factor");
+    if (pos >= 0)
+        printf(" %10s %11s", "phase", "f32 error");
+    putchar('\n');
     for (int i = 0; i < t->n_pairs; i++) {
         const rope_pair *q = &t->pair[i];
-        printf("%4d %13.6e %13.6e %13.6g %13.6g %11.5g %7.4f  %-11s %9.6f\n", i, q->theta, q->theta_scaled,
+        printf("%4d %13.6e %13.6e %13.6g %13.6g %11.5g %7.4f  %-11s %9.6f", i, q->theta, q->theta_scaled,
                q->lambda, q->lambda_scaled, q->r, q->ramp, rope_regime_name(q->regime), q->factor);
+        if (pos >= 0)
+            printf(" %10.6f %11.3e", rope_phase_wrapped(t, i, pos), rope_phase_f32_error(t, p, i, pos));
+        putchar('\n');
     }
+    if (pos >= 0)
+        printf("\nphase: angle of each pair at position %.0f, mod 2pi (rad); f32 error: what a float32 %s "
+               "kernel computes minus the exact angle (rad)\n", pos, rope_flavor_name(p->flavor));
 }
 
 int cmd_freqs(int argc, char **argv)
@@ -107,6 +123,7 @@ int cmd_freqs(int argc, char **argv)
     ropeargs *ra = malloc(sizeof *ra);
     rope_table *t = malloc(sizeof *t);
     int rc = 0, json = 0;
+    double pos = -1;
     rope_error err;
     if (!used || !ra || !t) {
         rc = cmd_error("freqs", 1, "out of memory");
@@ -116,6 +133,15 @@ int cmd_freqs(int argc, char **argv)
         if (!strcmp(argv[i], "--list-presets")) { rc = list_presets(); goto done; }
         if (!strcmp(argv[i], "--list-methods")) { rc = list_methods(); goto done; }
         if (!strcmp(argv[i], "--json")) { json = 1; used[i] = 1; }
+        if (ropeargs_is(argv[i], "--pos")) {
+            int at = i;
+            const char *v = ropeargs_value(argc, argv, &i, "--pos", &err);
+            if (!v || ropeargs_double("--pos", v, 0, 1e9, &pos, &err)) {
+                rc = cmd_error("freqs", 2, "%s", err.msg);
+                goto done;
+            }
+            for (int k = at; k <= i; k++) used[k] = 1;
+        }
     }
     if (ropeargs_parse(argc, argv, ra, used, &err)) {
         rc = cmd_error("freqs", 2, "%s", err.msg);
@@ -131,9 +157,9 @@ int cmd_freqs(int argc, char **argv)
         goto done;
     }
     if (json)
-        rc = cmd_print_json(table_json(&ra->cfg.params, t));
+        rc = cmd_print_json(table_json(&ra->cfg.params, t, pos));
     else
-        table_text(&ra->cfg.params, t);
+        table_text(&ra->cfg.params, t, pos);
 done:
     free(used);
     free(ra);

@@ -46,6 +46,16 @@ assert abs(o["inv_freq"][63] - 10000 ** (-126 / 128) / 8) < 1e-18
 assert o["correction_range"]["low"] == 20 and o["correction_range"]["high"] == 46
 PY
 
+# phases: pair i at position p is p*theta'_i mod 2pi; the fp32 error is within |phi|*2^-22
+"$bin" freqs --json --method linear --factor 4 --pos 123456 >"$tmp/p.json" && $py - "$tmp/p.json" <<'PY' && ok || bad "freqs --pos phases"
+import json, math, sys
+o = json.load(open(sys.argv[1]))
+for i, (ph, err) in enumerate(zip(o["phase"], o["phase_f32_error"])):
+    phi = 123456 * 10000 ** (-2 * i / 64) / 4
+    assert abs(ph - math.fmod(phi, 2 * math.pi)) < 1e-9, (i, ph)
+    assert abs(err) <= phi * 2 ** -22 + 1e-12, (i, err)
+PY
+
 # curve: at distance 0 every cosine is 1, so s(0) = n_pairs * magnitude^2
 "$bin" curve --json $llama2 --kind ones,bound --points 5 >"$tmp/c.json" && $py - "$tmp/c.json" <<'PY' && ok || bad "curve --json values"
 import json, math, sys
