@@ -139,7 +139,7 @@ int gguf_add_tensor(gguf_file *f, const char *name, gguf_dtype type, int n_dims,
                     const void *data, rope_error *err);
 
 /* Bytes of a tensor of this type and shape; -1 (with message) for unknown types, ne[0] not a
- * multiple of the block size, non-positive dims or overflow past 2^62. */
+ * multiple of the block size, non-positive dims or more than 2^59 elements. */
 int gguf_tensor_bytes(gguf_dtype type, int n_dims, const int64_t *ne, uint64_t *nbytes, rope_error *err);
 const char *gguf_dtype_name(int type);      /* "F32", "F16", "Q8_0", "BF16", or "type N" style */
 const char *gguf_type_name(int type);       /* "u32", "string", "array", … */

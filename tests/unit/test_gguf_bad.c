@@ -119,6 +119,8 @@ int main(void)
     EXPECT_BAD("ne negative", "positive", put64(w + p_ta + 6, (uint64_t)-4));
     EXPECT_BAD("ne zero", "positive", put64(w + p_ta + 14, 0));
     EXPECT_BAD("ne overflow", "overflow", put64(w + p_ta + 6, 1ull << 40); put64(w + p_ta + 14, 1ull << 40));
+    /* found by the fuzzer: 2^61 × 2 elements of F32 wrapped the byte count to 0 */
+    EXPECT_BAD("byte count wraps", "overflow", put64(w + p_ta + 6, 1ull << 61));
     EXPECT_BAD("data past end", "past", put64(w + p_tb + 6, 16));
     EXPECT_BAD("grown tensor overlaps", "overlap", put64(w + p_ta + 14, 4));
     EXPECT_BAD("tensor type", "not supported", put32(w + p_ta + 22, 12));
