@@ -140,7 +140,9 @@ static int get_count(const gguf_file *f, const char *key, int required, uint32_t
         *out = a[0];
         return 1;
     }
-    return rope_fail(err, "%s: %s", where, e.msg);
+    const gguf_kv *kv = gguf_get(f, key);
+    return rope_fail(err, "%s: GGUF key %s has type %s, expected u32 (or one u32 per layer); rewrite the file "
+                     "with the right type", where, key, kv->type == GGUF_TYPE_ARRAY ? "array" : gguf_type_name(kv->type));
 }
 
 int model_rope_from_gguf(const gguf_file *f, const model_hparams *hp, rope_params *p, rope_error *err)
