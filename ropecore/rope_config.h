@@ -27,6 +27,18 @@ typedef struct rope_config_raw {
     int  has_max_pos;
     int  has_partial_rotary;
     int  has_rope_theta;
+    /* additions: what lint and export need beyond the presence flags */
+    double factor;                           /* factor as written (1 if absent) */
+    int  orig_ctx_scaling, orig_ctx_top;     /* original_max_position_embeddings in the dict / at top level (0 = absent) */
+    int  both_spellings;                     /* rope_scaling and rope_parameters both non-empty (rope_scaling wins) */
+    int  per_layer;                          /* v5 per-layer-type dict: its "full_attention" entry was used */
+    int  rope_theta_conflict;                /* top-level rope_theta differs from rope_parameters.rope_theta */
+    double rope_theta_top;                   /* the top-level value when rope_theta_conflict */
+    char head_dim_key[40];                   /* "head_dim", "qk_rope_head_dim", "hidden_size/num_attention_heads" */
+    int  n_duplicate_keys;                   /* keys read that appear more than once (Python keeps the last) */
+    char duplicate_key[48];                  /* the first such key, e.g. "rope_scaling.factor" */
+    int  n_unknown_keys;                     /* keys in the scaling dict that no loader reads (typos) */
+    char unknown_key[48];                    /* the first such key */
 } rope_config_raw;
 
 typedef struct rope_config {
@@ -38,6 +50,8 @@ typedef struct rope_config {
     int    n_heads;           /* num_attention_heads, 0 if absent */
     int    n_kv_heads;        /* num_key_value_heads (defaults to n_heads) */
     int    vocab_size;        /* 0 if absent */
+    char   title[96];         /* "_title" (presets), "" if absent */
+    char   repo[96];          /* "_repo": the Hugging Face repository id (presets), "" if absent */
     rope_config_raw raw;
 } rope_config;
 
@@ -49,6 +63,18 @@ void rope_config_init(rope_config *c);
  * absurd values are errors naming the key. */
 int rope_config_parse(const char *json, size_t len, const char *where, rope_config *c, rope_error *err);
 int rope_config_load(const char *path, rope_config *c, rope_error *err);
+
+/* The context a model with this config serves: what export writes as max_position_embeddings,
+ * vLLM's --max-model-len and llama.cpp's -c when ctx is 0. max(max_position_embeddings, s·L) for
+ * the scaling methods; max_position_embeddings for none and dynamic (HF's dynamic NTK reads it as
+ * L), and for linear/ntk configs whose file gave max_position_embeddings but no original length. */
+int rope_config_serving_ctx(const rope_config *c);
+
+/* What rounding the YaRN correction range does to p (truncate: false, as gpt-oss sets, against the
+ * floor/ceil that llama.cpp and older vLLM always apply): the first and last pair whose θ' changes
+ * and the largest relative change. *first = -1 when nothing changes or p is not YaRN-family;
+ * -1 if the tables cannot be computed. */
+int rope_config_truncate_effect(const rope_params *p, int *first, int *last, double *max_rel);
 
 /* Presets compiled in from the JSON files in assets/presets. */
 int         rope_preset_count(void);
@@ -76,7 +102,7 @@ typedef struct rope_buf {
     char  *data;   /* NUL-terminated when len > 0 */
     size_t len, cap;
 } rope_buf;
-void rope_buf_free(rope_buf *b);
+void rope_buf_free(rope_buf *b);   /* frees and zeroes; a zeroed rope_buf is an empty buffer */
 int  rope_buf_printf(rope_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define ROPE_MAX_NOTES 16
@@ -85,8 +111,13 @@ typedef struct rope_notes {
     char line[ROPE_MAX_NOTES][240]; /* each: what the target cannot express, and its consequence */
 } rope_notes;
 
-/* Appends the export of c in format f to out; what the target cannot express goes to notes.
- * ctx is the serving context length for targets that need one (0 = s·L). */
+/* Appends the export of c in format f to out; what the target cannot express goes to notes
+ * (appended after notes->n; notes may be NULL; each line starts with the format's name).
+ * ctx is the serving context length for targets that need one (0 = rope_config_serving_ctx).
+ * Parsing an ROPE_EXPORT_HF or _HF_V5 export gives the same rope_params back, except where a note
+ * says otherwise (ntk → plain RoPE with the NTK base baked in, ntk-parts → yarn with
+ * attention_factor 1, dynamic-yarn → static yarn) and max_position_embeddings, which becomes the
+ * serving context. */
 int rope_export(const rope_config *c, rope_export_format f, int ctx, rope_buf *out,
                 rope_notes *notes, rope_error *err);
 
@@ -101,7 +132,8 @@ typedef struct rope_lint_item {
     char fix[240];             /* how to fix it */
 } rope_lint_item;
 
-/* Fills up to max items; returns how many rules fired (may exceed max). */
+/* Fills up to max items (items may be NULL when max is 0); returns how many rules fired (may
+ * exceed max). Rules read c->raw (what the file said) and the rope_table of c->params. */
 int rope_lint(const rope_config *c, rope_lint_item *items, int max);
 
 #endif
