@@ -110,7 +110,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     /* what it will take, before taking it */
     size_t need = model_kv_bytes(hp, N, cp->kv_mode) + 2 * (size_t)N * n_pairs_max * 4 +
                   (cp->logits_all ? (size_t)N : 1) * hp->n_vocab * 4 +
-                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + d) * 4;
+                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d) * 4;
     size_t limit = cp->mem_limit;
     if (!limit) {
         long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
@@ -135,7 +135,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     c->att = alloc_f((size_t)B * qd, &tot);
     c->ffn = alloc_f((size_t)B * 2 * ff, &tot);
     c->scores = alloc_f((size_t)nt * ATT_BLOCK * N, &tot);
-    c->hloc = alloc_f((size_t)nt * d, &tot);
+    c->hloc = alloc_f((size_t)nt * 2 * d, &tot);
     c->bytes = tot;
     if (!c->k_cache || !c->v_cache || (cp->kv_mode == MODEL_KV_REROTATE && !c->k_raw) || !c->rope_cos ||
         !c->rope_sin || !c->logits || !c->x || !c->h || !c->qkv || !c->att || !c->ffn || !c->scores || !c->hloc) {
@@ -307,55 +307,126 @@ static void task_pre_cols(void *a_, int ith, int nth)
     int lo, hi;
     kern_split(qkvd, ith, nth, 8, &lo, &hi);
     if (lo >= hi) return;
-    float *h = c->hloc + (size_t)ith * d;
+    float *h = c->hloc + (size_t)ith * 2 * d;
     kern_rmsnorm(c->x, L->attn_norm, h, d, hp->norm_eps);
     kern_matvec(L->wqkv + (size_t)lo * d, d, h, c->qkv + lo, hi - lo, d);
     finish_qkv_row(f, 0, lo, hi);
 }
 
-/* Causal attention for (head, query block) items, interleaved over threads. */
+/* Causal attention of query head h for block rows [t0, t1), scores in S [ATT_BLOCK][n_ctx]. */
+static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
+{
+    model_ctx *c = f->c;
+    const model_hparams *hp = &c->m->hp;
+    int hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd, qkvd = qd + 2 * kvd;
+    int g = h / (hp->n_head / hp->n_head_kv);
+    float scale = 1.0f / sqrtf((float)hd);
+    int bq = t1 - t0, nk = f->p0 + t1;
+    const float *Kg = c->k_cache + (size_t)f->layer * c->cp.n_ctx * kvd + (size_t)g * hd;
+    const float *Vg = c->v_cache + (size_t)f->layer * c->cp.n_ctx * kvd + (size_t)g * hd;
+    const float *q = c->qkv + (size_t)t0 * qkvd + (size_t)h * hd;
+    float *out = c->att + (size_t)t0 * qd + (size_t)h * hd;
+    if (bq <= 2) {
+        for (int r = 0; r < bq; r++) {
+            int valid = f->p0 + t0 + r + 1;
+            const float *qr = q + (size_t)r * qkvd;
+            for (int j = 0; j < valid; j++) S[j] = scale * kern_dot(qr, Kg + (size_t)j * kvd, hd);
+            kern_softmax(S, valid);
+            float *o = out + (size_t)r * qd;
+            memset(o, 0, (size_t)hd * sizeof(float));
+            for (int j = 0; j < valid; j++) kern_axpy(S[j], Vg + (size_t)j * kvd, o, hd);
+        }
+        return;
+    }
+    kern_gemm(1, bq, nk, hd, scale, q, qkvd, Kg, kvd, 0.0f, S, nk);
+    for (int r = 0; r < bq; r++) {
+        int valid = f->p0 + t0 + r + 1;
+        float *Sr = S + (size_t)r * nk;
+        kern_softmax(Sr, valid);
+        if (valid < nk) memset(Sr + valid, 0, (size_t)(nk - valid) * sizeof(float));
+    }
+    kern_gemm(0, bq, hd, nk, 1.0f, S, nk, Vg, kvd, 0.0f, out, qd);
+}
+
+/* Causal attention for (head, query block) items, interleaved over threads, longest rows first. */
 static void task_attn(void *a_, int ith, int nth)
 {
     fwd *f = a_;
     model_ctx *c = f->c;
     const model_hparams *hp = &c->m->hp;
-    int hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd, qkvd = qd + 2 * kvd;
-    int group = hp->n_head / hp->n_head_kv;
     int nqb = (f->T + ATT_BLOCK - 1) / ATT_BLOCK;
     int items = nqb * hp->n_head;
-    float scale = 1.0f / sqrtf((float)hd);
-    const float *K = c->k_cache + (size_t)f->layer * c->cp.n_ctx * kvd;
-    const float *V = c->v_cache + (size_t)f->layer * c->cp.n_ctx * kvd;
     float *S = c->scores + (size_t)ith * ATT_BLOCK * c->cp.n_ctx;
     for (int it = ith; it < items; it += nth) {
-        int qb = nqb - 1 - it / hp->n_head;          /* longest rows first */
-        int h = it % hp->n_head, g = h / group;
+        int qb = nqb - 1 - it / hp->n_head;
         int t0 = qb * ATT_BLOCK, t1 = t0 + ATT_BLOCK < f->T ? t0 + ATT_BLOCK : f->T;
-        int bq = t1 - t0, nk = f->p0 + t1;
-        const float *q = c->qkv + (size_t)t0 * qkvd + (size_t)h * hd;
-        const float *Kg = K + (size_t)g * hd, *Vg = V + (size_t)g * hd;
-        float *out = c->att + (size_t)t0 * qd + (size_t)h * hd;
-        if (bq <= 2) {
-            for (int r = 0; r < bq; r++) {
-                int valid = f->p0 + t0 + r + 1;
-                const float *qr = q + (size_t)r * qkvd;
-                for (int j = 0; j < valid; j++) S[j] = scale * kern_dot(qr, Kg + (size_t)j * kvd, hd);
-                kern_softmax(S, valid);
-                float *o = out + (size_t)r * qd;
-                memset(o, 0, (size_t)hd * sizeof(float));
-                for (int j = 0; j < valid; j++) kern_axpy(S[j], Vg + (size_t)j * kvd, o, hd);
-            }
-            continue;
-        }
-        kern_gemm(1, bq, nk, hd, scale, q, qkvd, Kg, kvd, 0.0f, S, nk);
-        for (int r = 0; r < bq; r++) {
-            int valid = f->p0 + t0 + r + 1;
-            float *Sr = S + (size_t)r * nk;
-            kern_softmax(Sr, valid);
-            if (valid < nk) memset(Sr + valid, 0, (size_t)(nk - valid) * sizeof(float));
-        }
-        kern_gemm(0, bq, hd, nk, 1.0f, S, nk, Vg, kvd, 0.0f, out, qd);
+        attn_item(f, it % hp->n_head, t0, t1, S);
     }
+}
+
+/* Decode (T = 1) with n_head_kv a multiple of the thread count: each thread owns whole kv-head
+ * groups, so it computes q, k, v of its heads and attends with them without waiting for the
+ * other thread. */
+static void task_dec_heads(void *a_, int ith, int nth)
+{
+    fwd *f = a_;
+    model_ctx *c = f->c;
+    const model_hparams *hp = &c->m->hp;
+    const model_layer *L = &c->m->layer[f->layer];
+    int d = hp->d_model, hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd;
+    int group = hp->n_head / hp->n_head_kv;
+    int g0, g1;
+    kern_split(hp->n_head_kv, ith, nth, 1, &g0, &g1);
+    if (g0 >= g1) return;
+    float *h = c->hloc + (size_t)ith * 2 * d;
+    kern_rmsnorm(c->x, L->attn_norm, h, d, hp->norm_eps);
+    int ranges[3][2] = { { g0 * group * hd, g1 * group * hd }, { qd + g0 * hd, qd + g1 * hd },
+                         { qd + kvd + g0 * hd, qd + kvd + g1 * hd } };
+    for (int k = 0; k < 3; k++) {
+        int lo = ranges[k][0], hi = ranges[k][1];
+        kern_matvec(L->wqkv + (size_t)lo * d, d, h, c->qkv + lo, hi - lo, d);
+        finish_qkv_row(f, 0, lo, hi);
+    }
+    float *S = c->scores + (size_t)ith * ATT_BLOCK * c->cp.n_ctx;
+    for (int hh = g0 * group; hh < g1 * group; hh++) attn_item(f, hh, 0, 1, S);
+}
+
+/* Decode: every thread forms x' = x + Wo·att in full (a small product), normalises it and computes
+ * its slice of silu(gate·h)·(up·h). x itself is not written here. */
+static void task_dec_ffn(void *a_, int ith, int nth)
+{
+    fwd *f = a_;
+    model_ctx *c = f->c;
+    const model_hparams *hp = &c->m->hp;
+    const model_layer *L = &c->m->layer[f->layer];
+    int d = hp->d_model, qd = hp->n_head * hp->head_dim, ff = hp->n_ff;
+    float *xl = c->hloc + (size_t)ith * 2 * d, *h = xl + d;
+    kern_matvec(L->wo, qd, c->att, xl, d, qd);
+    for (int r = 0; r < d; r++) xl[r] += c->x[r];
+    int lo, hi;
+    kern_split(ff, ith, nth, 8, &lo, &hi);
+    if (lo >= hi) return;
+    kern_rmsnorm(xl, L->ffn_norm, h, d, hp->norm_eps);
+    float *g = c->ffn + lo, *u = c->ffn + ff + lo;
+    kern_matvec(L->w_gate + (size_t)lo * d, d, h, g, hi - lo, d);
+    kern_matvec(L->w_up + (size_t)lo * d, d, h, u, hi - lo, d);
+    kern_silu_mul(g, u, g, hi - lo);
+}
+
+/* Decode: x[r] = x'[r] + Wdown[r]·act for my rows r. */
+static void task_dec_down(void *a_, int ith, int nth)
+{
+    fwd *f = a_;
+    model_ctx *c = f->c;
+    const model_hparams *hp = &c->m->hp;
+    int d = hp->d_model, ff = hp->n_ff;
+    int lo, hi;
+    kern_split(d, ith, nth, 8, &lo, &hi);
+    if (lo >= hi) return;
+    const float *xl = c->hloc + (size_t)ith * 2 * d;
+    float *y = c->h + lo;
+    kern_matvec(c->m->layer[f->layer].w_down + (size_t)lo * ff, ff, c->ffn, y, hi - lo, ff);
+    for (int r = 0; r < hi - lo; r++) c->x[lo + r] = xl[lo + r] + y[r];
 }
 
 /* Prefill, rows split: x += Wo·att; h = rmsnorm(x); x += Wdown·(silu(Wgate h) ⊙ Wup h). */
@@ -404,7 +475,7 @@ static void task_gu_cols(void *a_, int ith, int nth)
     int lo, hi;
     kern_split(ff, ith, nth, 8, &lo, &hi);
     if (lo >= hi) return;
-    float *h = c->hloc + (size_t)ith * d;
+    float *h = c->hloc + (size_t)ith * 2 * d;
     kern_rmsnorm(c->x, L->ffn_norm, h, d, hp->norm_eps);
     float *g = c->ffn + lo, *u = c->ffn + ff + lo;
     kern_matvec(L->w_gate + (size_t)lo * d, d, h, g, hi - lo, d);
@@ -439,7 +510,7 @@ static void task_out(void *a_, int ith, int nth)
         int lo, hi;
         kern_split(V, ith, nth, 8, &lo, &hi);
         if (lo >= hi) return;
-        float *h = c->hloc + (size_t)ith * d;
+        float *h = c->hloc + (size_t)ith * 2 * d;
         kern_rmsnorm(c->x + (size_t)f->out_lo * d, m->out_norm, h, d, m->hp.norm_eps);
         kern_matvec(m->output + (size_t)lo * d, d, h, c->logits + (size_t)f->out_row0 * V + lo, hi - lo, d);
         return;
@@ -459,9 +530,14 @@ static void forward_block(model_ctx *c, const int *tokens, int T, int out_lo, in
     int d = m->hp.d_model;
     for (int t = 0; t < T; t++) memcpy(c->x + (size_t)t * d, m->tok_embd + (size_t)tokens[t] * d, (size_t)d * sizeof(float));
     fwd f = { c, T, c->n_past, 0, out_lo, out_hi, out_row0 };
+    int hp_kv_split = m->hp.n_head_kv % kern_pool_size(c->pool) == 0;
     for (int l = 0; l < m->hp.n_layer; l++) {
         f.layer = l;
-        if (T == 1) {
+        if (T == 1 && hp_kv_split) {
+            kern_pool_run(c->pool, task_dec_heads, &f);
+            kern_pool_run(c->pool, task_dec_ffn, &f);
+            kern_pool_run(c->pool, task_dec_down, &f);
+        } else if (T == 1) {
             kern_pool_run(c->pool, task_pre_cols, &f);
             kern_pool_run(c->pool, task_attn, &f);
             kern_pool_run(c->pool, task_wo_cols, &f);
