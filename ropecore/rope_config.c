@@ -701,10 +701,14 @@ static void resolve_orig(const top_keys *t, const scaling_keys *s, int found, ro
     c->params.orig_ctx = t->orig_ctx > 0 ? t->orig_ctx : c->raw.orig_ctx_scaling;
 }
 
+static int is_yarn_family(rope_method m)
+{
+    return m == ROPE_YARN || m == ROPE_NTK_PARTS || m == ROPE_DYNAMIC_YARN;
+}
+
 static int method_reads_orig(rope_method m)
 {
-    return m == ROPE_YARN || m == ROPE_NTK_PARTS || m == ROPE_DYNAMIC_YARN || m == ROPE_LLAMA3 ||
-           m == ROPE_LONGROPE;
+    return is_yarn_family(m) || m == ROPE_LLAMA3 || m == ROPE_LONGROPE;
 }
 
 /* factor, max_position_embeddings and L, which fall back on one another. */
@@ -761,27 +765,32 @@ static int resolve_yarn_keys(parser *ps, const scaling_keys *s, rope_config *c)
         key_path(path, sizeof path, s->dict, s->has_beta_fast && s->beta_fast < 0.0 ? "beta_fast" : "beta_slow");
         return fail(ps, "%s is negative; betas count rotations within L (defaults 32 and 1)", path);
     }
-    p->beta_fast = r->beta_fast; /* a written 0 stays 0: the hf flavor reads it as the default */
-    p->beta_slow = r->beta_slow;
     if ((s->has_mscale && s->mscale < 0.0) || (s->has_mscale_all_dim && s->mscale_all_dim < 0.0)) {
         key_path(path, sizeof path, s->dict, s->has_mscale && s->mscale < 0.0 ? "mscale" : "mscale_all_dim");
         return fail(ps, "%s is negative; expected a number >= 0 such as 1.0 (DeepSeek uses 1.0)", path);
     }
     r->has_mscale = s->has_mscale;
     r->has_mscale_all_dim = s->has_mscale_all_dim;
-    p->mscale = s->has_mscale ? s->mscale : 0.0;
-    p->mscale_all_dim = s->has_mscale_all_dim ? s->mscale_all_dim : 0.0;
     r->has_attention_factor = s->has_attention_factor;
+    r->has_truncate = s->has_truncate;
     if (s->has_attention_factor) {
         key_path(path, sizeof path, s->dict, "attention_factor");
         if (!(s->attention_factor > 0.0 && s->attention_factor < 100.0))
             return fail(ps, "%s is %g; it multiplies cos and sin, expected a value in (0, 100) such as 1.0",
                         path, s->attention_factor);
+    }
+    /* params carry only what the method reads (as transformers does), so an export reads back equal */
+    if (is_yarn_family(p->method)) {
+        p->beta_fast = r->beta_fast; /* a written 0 stays 0: the hf flavor reads it as the default */
+        p->beta_slow = r->beta_slow;
+        p->mscale = s->has_mscale ? s->mscale : 0.0;
+        p->mscale_all_dim = s->has_mscale_all_dim ? s->mscale_all_dim : 0.0;
+        p->truncate = s->has_truncate ? s->truncate : 1;
+    }
+    if (s->has_attention_factor && (is_yarn_family(p->method) || p->method == ROPE_LONGROPE)) {
         p->has_attention_factor = 1;
         p->attention_factor = s->attention_factor;
     }
-    r->has_truncate = s->has_truncate;
-    p->truncate = s->has_truncate ? s->truncate : 1;
     return 0;
 }
 
@@ -791,12 +800,12 @@ static int resolve_llama3(parser *ps, const scaling_keys *s, rope_config *c)
     char path[96];
     c->raw.has_low_freq_factor = s->has_low;
     c->raw.has_high_freq_factor = s->has_high;
+    if (p->method != ROPE_LLAMA3)
+        return 0;
     if (s->has_low)
         p->low_freq_factor = s->low_freq_factor;
     if (s->has_high)
         p->high_freq_factor = s->high_freq_factor;
-    if (p->method != ROPE_LLAMA3)
-        return 0;
     if (!s->has_low || !s->has_high) {
         key_path(path, sizeof path, s->dict, !s->has_low ? "low_freq_factor" : "high_freq_factor");
         return fail(ps, "%s is missing for rope_type \"llama3\"; add it (Llama 3.1 uses %s)", path,

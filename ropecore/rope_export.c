@@ -297,7 +297,7 @@ static void note_truncate(exporter *e, const char *who)
 static void note_beta_zero(exporter *e)
 {
     if (e->p->beta_fast == 0.0 || e->p->beta_slow == 0.0)
-        note(e, "the config's beta %s of 0 is written as transformers reads it (%g), not as given",
+        note(e, "the config's beta_%s of 0 is written as transformers reads it (%g), not as given",
              e->p->beta_fast == 0.0 ? "fast" : "slow", e->p->beta_fast == 0.0 ? 32.0 : 1.0);
 }
 
@@ -508,8 +508,9 @@ static double vllm_derived_len(const exporter *e)
 {
     const rope_params *p = e->p;
     switch (p->method) {
-    case ROPE_NONE:
     case ROPE_NTK:
+        return e->ctx; /* the override carries max_position_embeddings */
+    case ROPE_NONE:
     case ROPE_LLAMA3:
     case ROPE_LONGROPE:
         return p->max_pos;
@@ -586,6 +587,8 @@ static void export_vllm(exporter *e)
         jw_close(&w);
     }
     jw_float(&w, "rope_theta", export_base(e));
+    if (p->method == ROPE_NTK) /* no scaling type to derive the longer limit from */
+        jw_int(&w, "max_position_embeddings", e->ctx);
     jw_close(&w);
     put(e, "' --max-model-len %d\n", e->ctx);
     vllm_notes(e);
