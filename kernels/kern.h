@@ -3,9 +3,10 @@
  * Contract: plain functions on row-major float arrays. Each vector kernel has an AVX2+FMA version,
  * chosen at run time when the CPU has both, and a scalar one; results agree to float rounding (the
  * tests compare both with plain reference loops). kern_gemm hands products to OpenBLAS sgemm, run
- * single-threaded inside each of our own threads. The pool runs one task on every thread and
- * returns when all are done; idle workers sleep on a condition variable after a short bounded spin
- * (never an unbounded busy wait). No globals beyond the CPU-feature flag; never prints or exits. */
+ * single-threaded inside each of our own threads. The pool cuts a run into as many parts as it has
+ * threads; any thread (the caller included) claims any unclaimed part, so a descheduled or sleeping
+ * worker never stalls the caller. Idle workers sleep on a condition variable after a short bounded
+ * spin (never an unbounded busy wait). No globals beyond the CPU-feature flag; never prints or exits. */
 #ifndef KERN_H
 #define KERN_H
 
@@ -20,7 +21,9 @@ typedef void (*kern_task)(void *arg, int ith, int nth);
 kern_pool *kern_pool_create(int n_threads, rope_error *err);
 void kern_pool_free(kern_pool *p);
 int  kern_pool_size(const kern_pool *p);
-/* fn(arg, ith, nth) on every thread, the caller being ith 0; returns when every call returned. */
+/* fn(arg, part, n) once for every part 0 ≤ part < n = kern_pool_size(p), each part on whichever
+ * thread claims it first (possibly all on the caller); returns when every part has returned.
+ * Per-part scratch indexed by `part` is safe: no two threads run the same part at once. */
 void kern_pool_run(kern_pool *p, kern_task fn, void *arg);
 /* The ith of nth contiguous parts of [0, n), boundaries multiples of `align` (except n). */
 void kern_split(int n, int ith, int nth, int align, int *lo, int *hi);

@@ -1,9 +1,10 @@
-/* kernels/kern_pool.c — a fork/join thread pool for 2-core machines: the caller is thread 0, each
- * run bumps a generation number, workers wait for it with a short bounded spin (a few µs, so the
- * back-to-back phases of one forward pass don't pay a futex wake-up each) and then sleep on a
- * condition variable, so an idle or starved pool never burns the other core. */
+/* kernels/kern_pool.c — a fork/join pool for a small, shared machine. A run is cut into n parts
+ * that threads claim from one atomic counter (the caller claims too), so a worker that is asleep or
+ * descheduled never holds the caller up: the caller simply runs the parts itself. Idle workers spin
+ * briefly (without PAUSE) and then sleep on a condition variable; nothing spins unboundedly. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kern.h"
@@ -11,56 +12,67 @@
 extern void openblas_set_num_threads(int);
 
 /* Bounded spin before sleeping. No PAUSE instruction: in a KVM guest a PAUSE loop triggers
- * pause-loop exiting and the host deschedules the spinning vCPU, which is far slower than the
- * futex wake-up it was meant to avoid. A compiler barrier keeps the loop honest. */
+ * pause-loop exiting and the host deschedules the spinning vCPU, which costs far more than the
+ * futex wake-up the spin was meant to avoid. */
 #define SPIN_ITERS 20000
 static inline void spin_relax(void) { __asm__ __volatile__("" ::: "memory"); }
 
 struct kern_pool {
-    int n;                          /* threads including the caller */
-    pthread_t *tid;                 /* [n-1] */
+    int n;                           /* threads including the caller = parts per run */
+    pthread_t *tid;                  /* [n-1] */
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
-    atomic_uint gen;                /* incremented per run */
-    atomic_int pending;             /* workers still running the current task */
-    atomic_int sleepers_done;       /* the caller is asleep waiting for pending == 0 */
-    int quit;
-    kern_task fn;
-    void *arg;
+    _Alignas(64) _Atomic uint64_t claim;   /* generation << 32 | next unclaimed part */
+    _Alignas(64) atomic_int done;          /* parts finished in the current generation */
+    atomic_int caller_sleeps;              /* the caller waits on cv_done */
+    atomic_int quit;
+    _Atomic(kern_task) fn;
+    _Atomic(void *) arg;
 };
 
-typedef struct { kern_pool *p; int ith; } worker_arg;
-
-static void *worker(void *a_)
+/* Claims and runs parts of generation g until none are left. */
+static void run_parts(kern_pool *p, uint32_t g)
 {
-    worker_arg *a = a_;
-    kern_pool *p = a->p;
-    int ith = a->ith;
-    free(a);
-    unsigned seen = 0;
     for (;;) {
-        unsigned g;
-        int spins = 0;
-        while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen && spins < SPIN_ITERS) {
-            spin_relax();
-            spins++;
-        }
-        if (g == seen) {
-            pthread_mutex_lock(&p->mu);
-            while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen && !p->quit)
-                pthread_cond_wait(&p->cv_work, &p->mu);
-            pthread_mutex_unlock(&p->mu);
-        }
-        if (p->quit) return NULL;
-        seen = g;
-        p->fn(p->arg, ith, p->n);
-        /* seq_cst on both sides: the caller's store of sleepers_done and load of pending must not
-         * pass each other, or both sides could miss the wake-up. */
-        if (atomic_fetch_sub(&p->pending, 1) == 1 && atomic_load(&p->sleepers_done)) {
+        uint64_t v = atomic_load(&p->claim);
+        if ((uint32_t)(v >> 32) != g || (int)(uint32_t)v >= p->n) return;
+        kern_task fn = atomic_load(&p->fn);
+        void *arg = atomic_load(&p->arg);
+        if (!atomic_compare_exchange_weak(&p->claim, &v, v + 1)) continue;
+        fn(arg, (int)(uint32_t)v, p->n);
+        if (atomic_fetch_add(&p->done, 1) + 1 == p->n && atomic_load(&p->caller_sleeps)) {
             pthread_mutex_lock(&p->mu);
             pthread_cond_signal(&p->cv_done);
             pthread_mutex_unlock(&p->mu);
         }
+    }
+}
+
+static int has_work(kern_pool *p, uint32_t seen, uint32_t *g)
+{
+    uint64_t v = atomic_load(&p->claim);
+    *g = (uint32_t)(v >> 32);
+    return *g != seen;
+}
+
+static void *worker(void *a)
+{
+    kern_pool *p = a;
+    uint32_t seen = 0, g;
+    for (;;) {
+        int spins = 0;
+        while (!has_work(p, seen, &g) && !atomic_load(&p->quit) && spins < SPIN_ITERS) {
+            spin_relax();
+            spins++;
+        }
+        if (!has_work(p, seen, &g) && !atomic_load(&p->quit)) {
+            pthread_mutex_lock(&p->mu);
+            while (!has_work(p, seen, &g) && !atomic_load(&p->quit)) pthread_cond_wait(&p->cv_work, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit)) return NULL;
+        seen = g;
+        run_parts(p, g);
     }
 }
 
@@ -69,20 +81,19 @@ kern_pool *kern_pool_create(int n_threads, rope_error *err)
     if (n_threads < 1 || n_threads > 256)
         return rope_fail(err, "thread count %d is out of range; use 1 to 256 (this machine: 2)", n_threads), NULL;
     openblas_set_num_threads(1);
-    kern_pool *p = calloc(1, sizeof *p);
+    kern_pool *p = aligned_alloc(64, (sizeof *p + 63) / 64 * 64);
     if (!p) return rope_fail(err, "out of memory creating a thread pool"), NULL;
+    memset(p, 0, sizeof *p);
     p->n = n_threads;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv_work, NULL);
     pthread_cond_init(&p->cv_done, NULL);
+    atomic_store(&p->claim, (uint64_t)n_threads);   /* generation 0, nothing to claim */
     p->tid = calloc((size_t)n_threads, sizeof *p->tid);
     if (!p->tid) { free(p); return rope_fail(err, "out of memory creating a thread pool"), NULL; }
     for (int i = 1; i < n_threads; i++) {
-        worker_arg *a = malloc(sizeof *a);
-        if (a) { a->p = p; a->ith = i; }
-        if (!a || pthread_create(&p->tid[i - 1], NULL, worker, a) != 0) {
-            free(a);
-            p->n = i;           /* only the threads started so far */
+        if (pthread_create(&p->tid[i - 1], NULL, worker, p) != 0) {
+            p->n = i;
             kern_pool_free(p);
             return rope_fail(err, "cannot start worker thread %d; use fewer threads", i), NULL;
         }
@@ -94,8 +105,7 @@ void kern_pool_free(kern_pool *p)
 {
     if (!p) return;
     pthread_mutex_lock(&p->mu);
-    p->quit = 1;
-    atomic_fetch_add(&p->gen, 1);
+    atomic_store(&p->quit, 1);
     pthread_cond_broadcast(&p->cv_work);
     pthread_mutex_unlock(&p->mu);
     for (int i = 1; i < p->n; i++) pthread_join(p->tid[i - 1], NULL);
@@ -111,25 +121,25 @@ int kern_pool_size(const kern_pool *p) { return p ? p->n : 1; }
 void kern_pool_run(kern_pool *p, kern_task fn, void *arg)
 {
     if (!p || p->n == 1) { fn(arg, 0, 1); return; }
-    p->fn = fn;
-    p->arg = arg;
-    atomic_store_explicit(&p->pending, p->n - 1, memory_order_relaxed);
-    atomic_store_explicit(&p->sleepers_done, 0, memory_order_relaxed);
+    atomic_store(&p->fn, fn);
+    atomic_store(&p->arg, arg);
+    atomic_store(&p->done, 0);
+    atomic_store(&p->caller_sleeps, 0);
+    uint32_t g = (uint32_t)(atomic_load(&p->claim) >> 32) + 1;
     pthread_mutex_lock(&p->mu);
-    atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
+    atomic_store(&p->claim, (uint64_t)g << 32);      /* publishes the run: parts 0… claimable */
     pthread_cond_broadcast(&p->cv_work);
     pthread_mutex_unlock(&p->mu);
-    fn(arg, 0, p->n);
+    run_parts(p, g);
     int spins = 0;
-    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0 && spins < SPIN_ITERS) {
+    while (atomic_load(&p->done) < p->n && spins < SPIN_ITERS) {
         spin_relax();
         spins++;
     }
-    if (atomic_load_explicit(&p->pending, memory_order_acquire) > 0) {
+    if (atomic_load(&p->done) < p->n) {
         pthread_mutex_lock(&p->mu);
-        atomic_store(&p->sleepers_done, 1);
-        while (atomic_load(&p->pending) > 0)
-            pthread_cond_wait(&p->cv_done, &p->mu);
+        atomic_store(&p->caller_sleeps, 1);
+        while (atomic_load(&p->done) < p->n) pthread_cond_wait(&p->cv_done, &p->mu);
         pthread_mutex_unlock(&p->mu);
     }
 }

@@ -24,11 +24,24 @@ static double next_uniform(uint64_t *x)
 
 typedef struct cand { float p; int id; } cand;
 
-static int cmp_cand(const void *a, const void *b)
+static int before(const cand *x, const cand *y)   /* more likely first, then lower id */
 {
-    const cand *x = a, *y = b;
-    if (x->p != y->p) return x->p > y->p ? -1 : 1;
-    return x->id - y->id;
+    return x->p != y->p ? x->p > y->p : x->id < y->id;
+}
+
+/* In-place shell sort (glibc's qsort may allocate; decoding must not). */
+static void sort_cands(cand *c, int n)
+{
+    static const int gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+    for (int gi = 0; gi < 8; gi++) {
+        int g = gaps[gi];
+        for (int i = g; i < n; i++) {
+            cand t = c[i];
+            int j = i;
+            for (; j >= g && before(&t, &c[j - g]); j -= g) c[j] = c[j - g];
+            c[j] = t;
+        }
+    }
 }
 
 int model_sample(model_sampler *s, const float *logits, int n)
@@ -45,7 +58,7 @@ int model_sample(model_sampler *s, const float *logits, int n)
         sum += c[i].p;
     }
     for (int i = 0; i < n; i++) c[i].p = (float)(c[i].p / sum);
-    qsort(c, (size_t)n, sizeof *c, cmp_cand);
+    sort_cands(c, n);
     int k = n;
     if (s->top_k > 0 && s->top_k < k) k = s->top_k;
     if (s->top_p < 1.0f) {
