@@ -25,7 +25,7 @@ usage_error() {
 # presets carry their published numbers
 has "pairs 20 .. 46" freqs --preset llama-2-7b --method yarn --factor 8
 has "magnitude 1.0000000" freqs --preset deepseek-v3
-has "raw 8.0930 .. 17.3980  ->  pairs 8.09" freqs --preset gpt-oss-20b
+has "raw 8.0928 .. 17.3980  ->  pairs 8.09" freqs --preset gpt-oss-20b
 has "magnitude 1.1902381" freqs --preset phi-3-mini-128k
 has "long factors in use" freqs --preset phi-3-mini-128k --seq-len 8192
 has "short factors in use" freqs --preset phi-3-mini-128k --seq-len 4096
