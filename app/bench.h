@@ -9,5 +9,6 @@ double bench_now(void);
 double bench_median(double *v, int n);
 
 int bench_core(int argc, char **argv);
+int bench_tui(int argc, char **argv);
 
 #endif

@@ -19,5 +19,6 @@ int cmd_lint(int argc, char **argv);
 int cmd_kv(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_overview(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ const cmd_entry cmd_table[] = {
     { "kv", cmd_kv, "KV-cache memory for a geometry and context" },
     { "bench", cmd_bench, "benchmarks that print figures (bench core)" },
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },
+    { "tui", cmd_tui, "the terminal explorer (also: ropescope with no arguments)" },
     { NULL, NULL, NULL }
 };
 
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return cmd_overview(1, (char *[]){ "overview", NULL });
+        return cmd_tui(1, (char *[]){ "tui", NULL });
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
