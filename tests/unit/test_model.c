@@ -249,6 +249,42 @@ static void test_ctx_misc(void)
     CHECK_INT(model_ctx_set_rope(&c, &p, &err), -1);
     CHECK_HAS(err.msg, "head_dim");
     model_ctx_free(&c);
+
+    /* the cos/sin cache is the table: magnitude·cos(p·θ'_i) (double angles) or, in float32 mode,
+     * magnitude·cosf(p·inv_freq_f32) */
+    p = m.rope;
+    p.method = ROPE_YARN;
+    p.factor = 8;
+    rope_table t;
+    CHECK_INT(rope_table_compute(&p, &t, NULL), 0);
+    for (int mode = 0; mode < 2; mode++) {
+        model_ctx_params_default(&m, &cp);
+        cp.n_ctx = 1000;
+        cp.rope = p;
+        cp.angles = mode ? MODEL_ANGLES_F32 : MODEL_ANGLES_F64;
+        CHECK_INT(model_ctx_init(&c, &m, &cp, &err), 0);
+        int many[900];
+        for (int i = 0; i < 900; i++) many[i] = i & 255;
+        CHECK_INT(model_eval(&c, many, 900, &err), 0);
+        int worst = 0;
+        for (int pos = 0; pos < 900; pos += 37)
+            for (int i = 0; i < t.n_pairs; i++) {
+                double want_c, want_s;
+                if (mode) {
+                    float a = (float)pos * t.pair[i].inv_freq_f32;
+                    want_c = (float)t.magnitude * cosf(a);
+                    want_s = (float)t.magnitude * sinf(a);
+                } else {
+                    want_c = t.magnitude * cos(pos * t.pair[i].theta_scaled);
+                    want_s = t.magnitude * sin(pos * t.pair[i].theta_scaled);
+                }
+                worst += fabs(c.rope_cos[pos * c.n_pairs + i] - want_c) > 3e-7 ||
+                         fabs(c.rope_sin[pos * c.n_pairs + i] - want_s) > 3e-7;
+            }
+        CHECK_INT(worst, 0);
+        CHECK_INT(c.n_pairs, 8);
+        model_ctx_free(&c);
+    }
     model_free(&m);
 }
 
