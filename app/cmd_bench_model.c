@@ -11,17 +11,18 @@
 #include "ropeargs.h"
 
 static const char help[] =
-    "usage: ropescope bench model [--model FILE.gguf] [--threads T] [--pp N] [--tg N] [--reps R]\n"
+    "usage: ropescope bench model [--model FILE.gguf] [--threads T] [--decode-threads D] [--pp N] [--tg N] [--reps R]\n"
     "                             [--d-model D] [--heads H] [--kv-heads K] [--layers L] [--ffn F]\n"
     "  Prefill (ppN) and decode (tgN) tokens/s, median of R runs (default 5), like llama-bench.\n"
-    "  Without --model: a random F32 byte model, default d_model 128, 4 heads, 4 layers, ffn 384.\n";
+    "  Without --model: a random F32 byte model, default d_model 128, 4 heads, 4 layers, ffn 384.\n"
+    "  --decode-threads D: threads for single-token steps (default: 1 for models under 4 MiB, else T)\n";
 
 int bench_model(int argc, char **argv)
 {
     const char *cmd = "bench model";
     if (cmd_wants_help(argc, argv)) { fputs(help, stdout); return 0; }
     const char *path = NULL;
-    int threads = 2, pp = 512, tg = 128, reps = 5;
+    int threads = 2, pp = 512, tg = 128, reps = 5, dthreads = 0;
     model_hparams hp = { MODEL_VOCAB, 128, 4, 4, 4, 32, 384, 512, 1e-5f, 0 };
     int kv = 0;
     rope_error err = {{0}};
@@ -34,6 +35,7 @@ int bench_model(int argc, char **argv)
             continue;
         }
         if (ropeargs_is(a, "--threads")) { dst = &threads; hi = 64; }
+        else if (ropeargs_is(a, "--decode-threads")) { dst = &dthreads; hi = 64; }
         else if (ropeargs_is(a, "--pp")) dst = &pp;
         else if (ropeargs_is(a, "--tg")) dst = &tg;
         else if (ropeargs_is(a, "--reps")) { dst = &reps; hi = 1000; }
@@ -63,6 +65,7 @@ int bench_model(int argc, char **argv)
     cp.n_ctx = pp > tg ? pp : tg;
     cp.n_batch = pp;
     cp.n_threads = threads;
+    cp.decode_threads = dthreads;
     cp.rope.max_pos = cp.rope.max_pos > cp.n_ctx ? cp.rope.max_pos : cp.n_ctx;
     model_ctx c;
     if (model_ctx_init(&c, &m, &cp, &err)) { model_free(&m); return cmd_error(cmd, 1, "%s", err.msg); }
@@ -87,8 +90,8 @@ int bench_model(int argc, char **argv)
         printf("model: d_model %d, heads %d (kv %d), head_dim %d, layers %d, ffn %d, vocab %d, %.2f M params, F32 in memory\n",
                m.hp.d_model, m.hp.n_head, m.hp.n_head_kv, m.hp.head_dim, m.hp.n_layer, m.hp.n_ff, m.hp.n_vocab,
                m.n_params / 1e6);
-        printf("kernels: %s; threads %d; KV cache %.2f MiB for %d tokens\n", kern_backend(), threads,
-               c.kv_bytes / 1048576.0, cp.n_ctx);
+        printf("kernels: %s; threads %d (decode %d); KV cache %.2f MiB for %d tokens\n", kern_backend(), threads,
+               c.decode_serial ? 1 : threads, c.kv_bytes / 1048576.0, cp.n_ctx);
         printf("pp%d: %.0f tok/s (median of %d)\n", pp, bench_median(tp, reps), reps);
         printf("tg%d: %.0f tok/s (median of %d)\n", tg, bench_median(tt, reps), reps);
     }

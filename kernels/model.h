@@ -23,6 +23,10 @@
 #include "rope.h"
 
 #define MODEL_VOCAB 256   /* byte vocabulary */
+/* Decoding a model whose weights fit in this many bytes stays on one thread by default: its
+ * per-token products are a few µs each, less than what handing them to a second core costs on a
+ * shared 2-core machine (see model_ctx_params.decode_threads). */
+#define MODEL_DECODE_SERIAL_BYTES ((size_t)4 << 20)
 
 typedef struct model_hparams {
     int   n_vocab;      /* 256 */
@@ -110,6 +114,9 @@ typedef struct model_ctx_params {
     int           n_ctx;       /* KV-cache capacity, tokens */
     int           n_batch;     /* prefill block, tokens */
     int           n_threads;   /* threads including the caller */
+    int           decode_threads; /* single-token calls: 0 = auto (1 when the weights fit in
+                                     MODEL_DECODE_SERIAL_BYTES, else n_threads), 1 = one thread,
+                                     any other value = n_threads */
     int           logits_all;  /* 1: logits for every position of each eval call */
     model_kv_mode kv_mode;
     model_angles  angles;
@@ -144,6 +151,7 @@ typedef struct model_ctx {
     float *hloc;               /* [n_threads][d_model] per-thread normalised row (decode) */
     size_t bytes;              /* everything model_ctx_init allocated */
     size_t kv_bytes;           /* the KV cache (and pre-RoPE keys) alone */
+    int    decode_serial;      /* single-token calls run on the calling thread */
     kern_pool *pool;
 } model_ctx;
 

@@ -144,6 +144,9 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     }
     c->pool = kern_pool_create(nt, err);
     if (!c->pool) { model_ctx_free(c); return -1; }
+    size_t weight_bytes = m->n_params * sizeof(float);
+    c->decode_serial = cp->decode_threads == 1 ||
+                       (cp->decode_threads == 0 && weight_bytes <= MODEL_DECODE_SERIAL_BYTES);
     rope_params p = cp->rope;
     p.seq_len = 0;
     if (set_table(c, &p, err)) { model_ctx_free(c); return -1; }
@@ -530,26 +533,28 @@ static void forward_block(model_ctx *c, const int *tokens, int T, int out_lo, in
     int d = m->hp.d_model;
     for (int t = 0; t < T; t++) memcpy(c->x + (size_t)t * d, m->tok_embd + (size_t)tokens[t] * d, (size_t)d * sizeof(float));
     fwd f = { c, T, c->n_past, 0, out_lo, out_hi, out_row0 };
-    int hp_kv_split = m->hp.n_head_kv % kern_pool_size(c->pool) == 0;
+    /* decode of a small model stays on the calling thread (see model_ctx_params.decode_threads) */
+    kern_pool *pool = T == 1 && c->decode_serial ? NULL : c->pool;
+    int hp_kv_split = m->hp.n_head_kv % kern_pool_size(pool) == 0;
     for (int l = 0; l < m->hp.n_layer; l++) {
         f.layer = l;
         if (T == 1 && hp_kv_split) {
-            kern_pool_run(c->pool, task_dec_heads, &f);
-            kern_pool_run(c->pool, task_dec_ffn, &f);
-            kern_pool_run(c->pool, task_dec_down, &f);
+            kern_pool_run(pool, task_dec_heads, &f);
+            kern_pool_run(pool, task_dec_ffn, &f);
+            kern_pool_run(pool, task_dec_down, &f);
         } else if (T == 1) {
-            kern_pool_run(c->pool, task_pre_cols, &f);
-            kern_pool_run(c->pool, task_attn, &f);
-            kern_pool_run(c->pool, task_wo_cols, &f);
-            kern_pool_run(c->pool, task_gu_cols, &f);
-            kern_pool_run(c->pool, task_down_cols, &f);
+            kern_pool_run(pool, task_pre_cols, &f);
+            kern_pool_run(pool, task_attn, &f);
+            kern_pool_run(pool, task_wo_cols, &f);
+            kern_pool_run(pool, task_gu_cols, &f);
+            kern_pool_run(pool, task_down_cols, &f);
         } else {
-            kern_pool_run(c->pool, task_pre_rows, &f);
-            kern_pool_run(c->pool, task_attn, &f);
-            kern_pool_run(c->pool, task_post_rows, &f);
+            kern_pool_run(pool, task_pre_rows, &f);
+            kern_pool_run(pool, task_attn, &f);
+            kern_pool_run(pool, task_post_rows, &f);
         }
     }
-    if (out_hi > out_lo) kern_pool_run(c->pool, task_out, &f);
+    if (out_hi > out_lo) kern_pool_run(pool, task_out, &f);
     c->n_past += T;
 }
 

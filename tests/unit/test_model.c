@@ -44,6 +44,7 @@ static double compare(const model *m, const rope_params *rp, const int *tok, int
     cp.n_ctx = n + 3;
     cp.n_batch = n_batch;
     cp.n_threads = threads;
+    cp.decode_threads = threads;     /* exercise the threaded decode even on tiny models */
     cp.kv_mode = mode;
     cp.logits_all = logits_all;
     cp.rope = *rp;

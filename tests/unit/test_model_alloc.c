@@ -44,6 +44,7 @@ int main(void)
         model_ctx_params_default(&m, &cp);
         cp.n_ctx = 256;
         cp.n_threads = 2;
+        cp.decode_threads = 2;
         cp.kv_mode = mode ? MODEL_KV_REROTATE : MODEL_KV_KEEP;
         cp.rope.method = ROPE_DYNAMIC;
         cp.rope.factor = 2;
