@@ -43,6 +43,16 @@ void kern_matvec(const float *W, int ldw, const float *x, float *y, int rows, in
     }
 }
 
+void kern_matvec_t(const float *A, int lda, const float *x, float *y, int rows, int cols)
+{
+    if (kern_have_avx2()) { kern_matvec_t_avx2(A, lda, x, y, rows, cols); return; }
+    for (int c = 0; c < cols; c++) y[c] = 0.0f;
+    for (int r = 0; r < rows; r++) {
+        const float *a = A + (size_t)r * lda;
+        for (int c = 0; c < cols; c++) y[c] += x[r] * a[c];
+    }
+}
+
 void kern_rmsnorm(const float *x, const float *g, float *out, int n, float eps)
 {
     float ss = kern_dot(x, x, n);

@@ -32,6 +32,8 @@ void kern_split(int n, int ith, int nth, int align, int *lo, int *hi);
 float kern_dot(const float *a, const float *b, int n);
 /* y[r] = Σ_c W[r·ldw + c]·x[c] for r in [0, rows) */
 void  kern_matvec(const float *W, int ldw, const float *x, float *y, int rows, int cols);
+/* y[c] = Σ_r x[r]·A[r·lda + c] for c in [0, cols): xᵀA, e.g. attention weights times values */
+void  kern_matvec_t(const float *A, int lda, const float *x, float *y, int rows, int cols);
 /* out = x / sqrt(mean(x²) + eps) · g   (out may alias x) */
 void  kern_rmsnorm(const float *x, const float *g, float *out, int n, float eps);
 /* in place: x = exp(x − max) / Σ exp(x − max) */

@@ -51,6 +51,36 @@ void kern_matvec_avx2(const float *W, int ldw, const float *x, float *y, int row
     for (; r < rows; r++) y[r] = kern_dot_avx2(W + (size_t)r * ldw, x, cols);
 }
 
+/* y = xᵀA: for up to 64 columns the whole y stays in 8 registers while the rows stream by. */
+void kern_matvec_t_avx2(const float *A, int lda, const float *x, float *y, int rows, int cols)
+{
+    for (int c0 = 0; c0 < cols; c0 += 64) {
+        int w = cols - c0 < 64 ? cols - c0 : 64;
+        int nv = w / 8;
+        __m256 acc[8];
+        for (int v = 0; v < 8; v++) acc[v] = _mm256_setzero_ps();
+        float tail[8] = { 0 };
+        for (int r = 0; r < rows; r++) {
+            const float *a = A + (size_t)r * lda + c0;
+            __m256 xr = _mm256_set1_ps(x[r]);
+            switch (nv) {    /* unrolled by fall-through */
+            case 8: acc[7] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 56), acc[7]); /* fall through */
+            case 7: acc[6] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 48), acc[6]); /* fall through */
+            case 6: acc[5] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 40), acc[5]); /* fall through */
+            case 5: acc[4] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 32), acc[4]); /* fall through */
+            case 4: acc[3] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 24), acc[3]); /* fall through */
+            case 3: acc[2] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 16), acc[2]); /* fall through */
+            case 2: acc[1] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a + 8), acc[1]); /* fall through */
+            case 1: acc[0] = _mm256_fmadd_ps(xr, _mm256_loadu_ps(a), acc[0]); /* fall through */
+            default: break;
+            }
+            for (int c = nv * 8; c < w; c++) tail[c - nv * 8] += x[r] * a[c];
+        }
+        for (int v = 0; v < nv; v++) _mm256_storeu_ps(y + c0 + 8 * v, acc[v]);
+        for (int c = nv * 8; c < w; c++) y[c0 + c] = tail[c - nv * 8];
+    }
+}
+
 /* exp(x) for 8 lanes: n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), e^r by a degree-6
  * polynomial, times 2^n built in the exponent field. Lanes below −87.3 give 0. */
 static inline __m256 exp8(__m256 x)

@@ -5,6 +5,7 @@
 
 float kern_dot_avx2(const float *a, const float *b, int n);
 void  kern_matvec_avx2(const float *W, int ldw, const float *x, float *y, int rows, int cols);
+void  kern_matvec_t_avx2(const float *A, int lda, const float *x, float *y, int rows, int cols);
 void  kern_exp_avx2(float *x, int n);
 void  kern_softmax_avx2(float *x, int n);
 void  kern_silu_mul_avx2(const float *g, const float *u, float *out, int n);

@@ -333,11 +333,10 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
         for (int r = 0; r < bq; r++) {
             int valid = f->p0 + t0 + r + 1;
             const float *qr = q + (size_t)r * qkvd;
-            for (int j = 0; j < valid; j++) S[j] = scale * kern_dot(qr, Kg + (size_t)j * kvd, hd);
+            kern_matvec(Kg, kvd, qr, S, valid, hd);
+            for (int j = 0; j < valid; j++) S[j] *= scale;
             kern_softmax(S, valid);
-            float *o = out + (size_t)r * qd;
-            memset(o, 0, (size_t)hd * sizeof(float));
-            for (int j = 0; j < valid; j++) kern_axpy(S[j], Vg + (size_t)j * kvd, o, hd);
+            kern_matvec_t(Vg, kvd, S, out + (size_t)r * qd, valid, hd);
         }
         return;
     }

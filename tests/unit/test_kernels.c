@@ -37,6 +37,15 @@ static void test_vector(const char *path)
             CHECK_NEAR(y[r], ref, 2e-5 * N);
         }
     }
+    /* transposed matvec y = xᵀW over 37 rows, column counts across the 8-lane and 64-column edges */
+    for (int cols = 1; cols <= 203; cols += (cols < 70 ? 7 : 61)) {
+        kern_matvec_t(W, 211, a, y, 37, cols);
+        for (int c = 0; c < cols; c++) {
+            double ref = 0;
+            for (int r = 0; r < 37; r++) ref += (double)a[r] * W[r * 211 + c];
+            CHECK_NEAR(y[c], ref, 2e-5 * 37);
+        }
+    }
     /* rmsnorm */
     float g[N];
     fill(g, N, 2);
