@@ -21,4 +21,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_overview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 
+int cmd_train(int argc, char **argv);
+int cmd_finetune(int argc, char **argv);
+
 #endif

@@ -13,6 +13,8 @@ const cmd_entry cmd_table[] = {
     { "bench", cmd_bench, "benchmarks that print figures (bench core)" },
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },
     { "tui", cmd_tui, "the terminal explorer (also: ropescope with no arguments)" },
+    { "train", cmd_train, "train the byte-level llama model (AdamW, resumable checkpoints, GGUF export)" },
+    { "finetune", cmd_finetune, "continue a GGUF at a longer context with any RoPE method" },
     { NULL, NULL, NULL }
 };
 

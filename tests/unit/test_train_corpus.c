@@ -1,0 +1,182 @@
+/* tests/unit/test_train_corpus.c — the training data: verse references stripped, the deterministic
+ * train/held-out split (disjoint, covering, line-aligned), passkey and key–value episodes of exact
+ * length whose answers are what the text states, and the stateless sampler's determinism and mix. */
+#include <stdlib.h>
+#include "check.h"
+#include "corpus.h"
+
+static void test_strip(void)
+{
+    char buf[] = "Ge1:1 In the beginning God created.\n1Chr12:3 The chief was Ahiezer.\nSSol2:1 I am the rose.\n"
+                 "no reference here\n3Jn1:14 But I trust.\nPsa119:176 I have gone astray";
+    size_t n = corpus_strip_refs(buf, strlen(buf));
+    buf[n] = 0;
+    CHECK_STR(buf, "In the beginning God created.\nThe chief was Ahiezer.\nI am the rose.\nno reference here\n"
+                   "But I trust.\nI have gone astray");
+}
+
+static char *make_text(size_t n)
+{
+    char *t = malloc(n + 1);
+    uint64_t r = 5;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = corpus_rand(&r) % 40;
+        t[i] = x == 0 ? '\n' : x < 8 ? ' ' : (char)('a' + x % 26);
+    }
+    t[n] = 0;
+    return t;
+}
+
+static void test_split(void)
+{
+    size_t n = 1000000;
+    char *t = make_text(n);
+    corpus c;
+    rope_error err;
+    CHECK(corpus_from_memory(&c, t, n, &err) == 0);
+    CHECK(c.n_train + c.n_heldout == n);
+    CHECK(c.n_heldout > n / 20 && c.n_heldout < n / 5);
+    /* the first held-out block is block 6 of n/24 bytes, both ends moved to the next line start; the
+     * training text is everything before it followed by everything after it */
+    size_t blk = n / 24, lo = 6 * blk, hi = 7 * blk;
+    while (lo < n && t[lo - 1] != '\n') lo++;
+    while (hi < n && t[hi - 1] != '\n') hi++;
+    CHECK(memcmp(c.heldout, t + lo, hi - lo) == 0);
+    CHECK(memcmp(c.train, t, lo) == 0);
+    CHECK(memcmp(c.train + lo, t + hi, 1000) == 0);
+    /* deterministic */
+    corpus c2;
+    CHECK(corpus_from_memory(&c2, t, n, &err) == 0);
+    CHECK(c2.n_heldout == c.n_heldout && memcmp(c2.heldout, c.heldout, c.n_heldout) == 0);
+    CHECK(c2.hash == c.hash);
+    corpus_free(&c2);
+    corpus_free(&c);
+    /* any size: the parts add up to the text, nothing read past its end */
+    for (size_t m = 5000; m < n; m = m * 3 + 7) {
+        CHECK(corpus_from_memory(&c, t, m, &err) == 0);
+        CHECK(c.n_train + c.n_heldout == m);
+        CHECK(memcmp(c.train + c.n_train - 100, t + m - 100, 100) == 0);   /* the last block is training text */
+        corpus_free(&c);
+    }
+    CHECK(corpus_from_memory(&c, t, 100, &err) == -1);    /* too small */
+    free(t);
+}
+
+static int count(const char *hay, size_t n, const char *needle)
+{
+    int k = 0;
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) k += memcmp(hay + i, needle, m) == 0;
+    return k;
+}
+
+static void test_passkey(void)
+{
+    uint8_t out[4096];
+    int ans;
+    rope_error err;
+    for (int len = 200; len <= 4096; len *= 2) {
+        for (int k = 0; k <= 4; k++) {
+            double depth = k / 4.0;
+            memset(out, 0, sizeof out);
+            CHECK(corpus_passkey(out, len, 48213, depth, NULL, 0, 3, &ans, &err) == 0);
+            CHECK(out[len - 1] == '\n');
+            CHECK(memcmp(out + ans, " 48213.\n", 8) == 0);
+            CHECK(ans + 8 == len);
+            CHECK(count((const char *)out, (size_t)len, "48213") == 3);
+            CHECK(count((const char *)out, (size_t)len, "The pass key is 48213. Remember it.") == 1);
+            CHECK(memcmp(out + ans - 15, "The pass key is", 15) == 0);
+            /* the key statement sits at the requested depth of the filler */
+            const char *at = strstr((const char *)out, "\nThe pass key is 48213");
+            int head = (int)strlen("Find the pass key hidden in the text below and remember it.\n");
+            int fill = len - head - (int)strlen("\nThe pass key is 48213. Remember it. 48213 is the pass key.\n") -
+                       (int)strlen("\nWhat is the pass key? The pass key is") - 8;
+            CHECK(at != NULL);
+            if (at) CHECK_NEAR((double)(at - (const char *)out - head), depth * fill, 0.51);
+        }
+    }
+    CHECK(corpus_passkey(out, 100, 48213, 0.5, NULL, 0, 0, &ans, &err) == -1);
+    CHECK(corpus_passkey(out, 400, 123, 0.5, NULL, 0, 0, &ans, &err) == -1);
+    /* text filler is read from the given offset on */
+    const char *txt = "alpha beta gamma delta\n";
+    CHECK(corpus_passkey(out, 300, 10001, 0.0, (const uint8_t *)txt, strlen(txt), 6, &ans, &err) == 0);
+    CHECK(memcmp(out + ans, " 10001.\n", 8) == 0);
+    CHECK(strstr((const char *)out, "\nThe pass key is 10001. Remember it. 10001 is the pass key.\nbeta gamma") != NULL);
+}
+
+static void test_kv(void)
+{
+    uint8_t out[2049];
+    rope_error err;
+    for (int seed = 1; seed <= 20; seed++) {
+        uint64_t r = (uint64_t)seed;
+        int pairs = 1 + seed % 6, q = 1 + seed % pairs;
+        CHECK(corpus_kv(out, 2048, pairs, q, &r, NULL, 0, 0, &err) == 0);
+        out[2048] = 0;
+        CHECK(count((const char *)out, 2048, "The code of ") == pairs);
+        CHECK(count((const char *)out, 2048, "What is the code of ") == q);
+        /* every answer equals the value stated for that name earlier */
+        const char *s = (const char *)out;
+        int answered = 0;
+        while ((s = strstr(s, "What is the code of ")) != NULL) {
+            char name[32];
+            int val;
+            if (sscanf(s, "What is the code of %31[a-z]? It is %d.", name, &val) == 2) {
+                char stmt[80];
+                snprintf(stmt, sizeof stmt, "The code of %s is %d.", name, val);
+                CHECK(strstr((const char *)out, stmt) != NULL);
+                CHECK(strstr((const char *)out, stmt) < s);
+                answered++;
+            }
+            s++;
+        }
+        CHECK_INT(answered, q);
+        CHECK(out[2047] == '\n');
+    }
+    uint64_t r = 1;
+    CHECK(corpus_kv(out, 60, 3, 2, &r, NULL, 0, 0, &err) == -1);
+}
+
+static void test_sampler(void)
+{
+    size_t n = 300000;
+    char *t = make_text(n);
+    corpus c;
+    rope_error err;
+    CHECK(corpus_from_memory(&c, t, n, &err) == 0);
+    corpus_mix mx;
+    corpus_mix_default(&mx);
+    uint8_t a[513], b[513];
+    int kinds[3] = { 0, 0, 0 };
+    for (uint64_t i = 0; i < 4000; i++) {
+        corpus_kind k = corpus_sample(&c, &mx, 7, i, 513, a);
+        kinds[k]++;
+        if (i % 97 == 0) {
+            CHECK(corpus_sample(&c, &mx, 7, i, 513, b) == k);
+            CHECK(memcmp(a, b, 513) == 0);
+        }
+        if (k == CORPUS_TEXT && i % 50 == 0)     /* a text window is a verbatim span of the training text */
+            CHECK(memmem(c.train, c.n_train, a, 513) != NULL);
+    }
+    /* the mix: 15% passkey, 10% kv (binomial sd ≈ 0.6%, 0.5%) */
+    CHECK_NEAR(kinds[CORPUS_PASSKEY] / 4000.0, 0.15, 0.03);
+    CHECK_NEAR(kinds[CORPUS_KV] / 4000.0, 0.10, 0.03);
+    /* another seed, another stream */
+    corpus_sample(&c, &mx, 8, 0, 513, b);
+    corpus_sample(&c, &mx, 7, 0, 513, a);
+    CHECK(memcmp(a, b, 513) != 0);
+    /* short windows are always text */
+    for (uint64_t i = 0; i < 200; i++) CHECK(corpus_sample(&c, &mx, 7, i, 64, a) == CORPUS_TEXT);
+    corpus_free(&c);
+    free(t);
+}
+
+int main(void)
+{
+    test_strip();
+    test_split();
+    test_passkey();
+    test_kv();
+    test_sampler();
+    return check_done("test_train_corpus");
+}
