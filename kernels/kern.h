@@ -25,6 +25,12 @@ int  kern_pool_size(const kern_pool *p);
  * thread claims it first (possibly all on the caller); returns when every part has returned.
  * Per-part scratch indexed by `part` is safe: no two threads run the same part at once. */
 void kern_pool_run(kern_pool *p, kern_task fn, void *arg);
+/* The same with `parts` parts (more parts than threads let the caller take over the share of a
+ * worker that is descheduled). */
+void kern_pool_run_parts(kern_pool *p, kern_task fn, void *arg, int parts);
+/* Index of the calling thread inside the pool running it: 0 for the caller, 1… for workers;
+ * for per-thread scratch when parts outnumber threads. */
+int  kern_pool_tid(void);
 /* The ith of nth contiguous parts of [0, n), boundaries multiples of `align` (except n). */
 void kern_split(int n, int ith, int nth, int align, int *lo, int *hi);
 

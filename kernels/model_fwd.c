@@ -358,7 +358,7 @@ static void task_attn(void *a_, int ith, int nth)
     const model_hparams *hp = &c->m->hp;
     int nqb = (f->T + ATT_BLOCK - 1) / ATT_BLOCK;
     int items = nqb * hp->n_head;
-    float *S = c->scores + (size_t)ith * ATT_BLOCK * c->cp.n_ctx;
+    float *S = c->scores + (size_t)kern_pool_tid() * ATT_BLOCK * c->cp.n_ctx;
     for (int it = ith; it < items; it += nth) {
         int qb = nqb - 1 - it / hp->n_head;
         int t0 = qb * ATT_BLOCK, t1 = t0 + ATT_BLOCK < f->T ? t0 + ATT_BLOCK : f->T;
@@ -548,9 +548,11 @@ static void forward_block(model_ctx *c, const int *tokens, int T, int out_lo, in
             kern_pool_run(pool, task_gu_cols, &f);
             kern_pool_run(pool, task_down_cols, &f);
         } else {
-            kern_pool_run(pool, task_pre_rows, &f);
-            kern_pool_run(pool, task_attn, &f);
-            kern_pool_run(pool, task_post_rows, &f);
+            /* more parts than threads: a descheduled worker delays only a small share */
+            int parts = kern_pool_size(pool) > 1 ? 4 * kern_pool_size(pool) : 1;
+            kern_pool_run_parts(pool, task_pre_rows, &f, parts);
+            kern_pool_run_parts(pool, task_attn, &f, parts);
+            kern_pool_run_parts(pool, task_post_rows, &f, parts);
         }
     }
     if (out_hi > out_lo) kern_pool_run(pool, task_out, &f);

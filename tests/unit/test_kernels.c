@@ -137,6 +137,8 @@ static void split_task(void *arg, int ith, int nth)
     kern_split(a->n, ith, nth, a->align, &lo, &hi);
     if (lo < hi && a->align > 1 && lo % a->align) a->hits[a->n] += 1000;   /* misaligned start */
     for (int i = lo; i < hi; i++) a->hits[i]++;
+    int tid = kern_pool_tid();
+    if (tid < 0 || tid >= 3) a->hits[a->n] += 1000000;
 }
 
 static void test_pool(void)
@@ -168,6 +170,20 @@ static void test_pool(void)
             for (int i = 0; i < 100; i++) bad += hits[i] != 1;
             CHECK_INT(bad, 0);
         }
+        kern_pool_free(p);
+    }
+    /* more parts than threads: every part exactly once, thread ids in range */
+    {
+        kern_pool *p = kern_pool_create(2, &err);
+        long long hits[1001];
+        int bad = 0;
+        for (int run = 0; run < 500; run++) {
+            memset(hits, 0, sizeof hits);
+            split_arg a = { hits, 1000, 1 };
+            kern_pool_run_parts(p, split_task, &a, 1 + run % 9);
+            for (int i = 0; i < 1000; i++) bad += hits[i] != 1;
+        }
+        CHECK_INT(bad, 0);
         kern_pool_free(p);
     }
     CHECK(kern_pool_create(0, &err) == NULL);
