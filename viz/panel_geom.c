@@ -25,7 +25,9 @@ static void add_regime_bands(plot_figure *f, const rope_table *t)
         while (j + 1 < t->n_pairs && t->pair[j + 1].regime == t->pair[i].regime)
             j++;
         char label[PLOT_LABEL];
-        snprintf(label, sizeof label, "%s %d-%d", rope_regime_name(t->pair[i].regime), i, j);
+        rope_regime r = t->pair[i].regime;
+        snprintf(label, sizeof label, "%s %d-%d", r == ROPE_REGIME_EXTRAPOLATE ? "extrap"
+                 : r == ROPE_REGIME_BLEND ? "blend" : "interp", i, j);
         plot_add_band(f, i - 0.5, j + 0.5, regime_role(t->pair[i].regime), label);
         i = j + 1;
     }

@@ -146,6 +146,37 @@ static void draw_list(tui_grid *g, const tui_chrome *c, const tui_style *st)
              tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
 }
 
+/* Draws the status above row `below`; returns its first row. */
+static int draw_status(tui_grid *g, int below, const char *status)
+{
+    uint32_t fg = tui_role_rgb(PLOT_ROLE_TEXT);
+    int room = g->w - 2;
+    if (tui_text_width(status) <= room) {
+        tui_text(g, 1, below - 1, room, status, fg, TUI_DEFAULT, 0);
+        return below - 1;
+    }
+    /* the last separator that keeps the first line within the width */
+    const char *split = NULL, *p = status;
+    int col = 0;
+    while (*p && col <= room) {
+        if (!strncmp(p, " · ", strlen(" · ")))
+            split = p;
+        tui_utf8_next(&p);
+        col++;
+    }
+    if (!split) {
+        tui_text(g, 1, below - 1, room, status, fg, TUI_DEFAULT, 0);
+        return below - 1;
+    }
+    char first[512];
+    size_t n = (size_t)(split - status) < sizeof first - 1 ? (size_t)(split - status) : sizeof first - 1;
+    memcpy(first, status, n);
+    first[n] = '\0';
+    tui_text(g, 1, below - 2, room, first, fg, TUI_DEFAULT, 0);
+    tui_text(g, 1, below - 1, room, split + strlen(" · "), fg, TUI_DEFAULT, 0);
+    return below - 2;
+}
+
 void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const plot_view *v, tui_hits *hits)
 {
     const tui_style *st = &s->style;
@@ -166,9 +197,9 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
     tui_text(g, g->w - rw - 1, 0, rw, c->title_right, tui_role_rgb(PLOT_ROLE_DIM), bar, bar_attr);
     int top = 1 + draw_params(g, 1, c, hits);
 
-    /* status and message lines */
-    int ys = g->h - 2, ym = g->h - 1;
-    tui_text(g, 1, ys, g->w - 2, c->status, tui_role_rgb(PLOT_ROLE_TEXT), TUI_DEFAULT, 0);
+    /* status (one line, or two split at a " · " when it is too long) and the message line */
+    int ym = g->h - 1;
+    int ys = draw_status(g, ym, c->status);
     if (c->prompt[0])
         tui_text(g, 1, ym, g->w - 2, c->prompt, tui_role_rgb(PLOT_ROLE_ACCENT), TUI_DEFAULT, TUI_BOLD);
     else if (c->message[0])

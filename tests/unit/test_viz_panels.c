@@ -74,9 +74,9 @@ static void test_wavelength(const plot_view *v, plot_figure *f)
     CHECK_NEAR(f->bands[0].x1, lo + 0.5, 0);
     CHECK_NEAR(f->bands[1].x1, hi - 1 + 0.5, 0);
     CHECK_NEAR(f->bands[2].x0, hi - 0.5, 0);
-    CHECK_STR(f->bands[0].label, "extrapolate 0-20");
+    CHECK_STR(f->bands[0].label, "extrap 0-20");
     CHECK_STR(f->bands[1].label, "blend 21-45");
-    CHECK_STR(f->bands[2].label, "interpolate 46-63");
+    CHECK_STR(f->bands[2].label, "interp 46-63");
     const plot_marker *mL = marker_labelled(f, "L=4096"), *msL = marker_labelled(f, "s·L=32768");
     CHECK(mL && mL->horizontal && mL->at == LCTX);
     CHECK(msL && msL->horizontal && msL->at == S * LCTX);
