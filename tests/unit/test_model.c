@@ -110,6 +110,11 @@ static void test_plain(void)
     for (int i = 0; i < 75; i++) pairs[i] = 2;
     CHECK(compare(&m, &m.rope, tok, N, pairs, 75, 64, 2, MODEL_KV_KEEP, 1, NULL) < 2e-5);
     model_free(&m);
+    /* head_dim 64 (the embedded model's), one layer */
+    if (make_model(&m, 128, 2, 2, 64, 128, 1, 64, 1, 8)) { CHECK(0); return; }
+    int split[2] = { 140, 10 };
+    CHECK(compare(&m, &m.rope, tok, N, split, 2, 48, 2, MODEL_KV_KEEP, 1, NULL) < 2e-5);
+    model_free(&m);
 }
 
 static void test_gqa_tied(void)
