@@ -16,7 +16,9 @@
  *   computed in query blocks from Q, K, V and the row log-sum-exp (the probabilities are recomputed
  *   in the backward pass, so memory grows with T, not T²).
  * - Checkpoints and GGUF files are written to a temporary file and renamed: an interrupted or failed
- *   write (disk full) leaves the previous file untouched.
+ *   write (disk full) leaves the previous file untouched. GGUF goes through the engine's model
+ *   (model.h), so the trainer writes exactly what the engine and llama.cpp load.
+ * - A train_session holds pointers into itself: initialise it in place and never copy or move it.
  * Nothing prints or exits; errors are -1 plus one rope_error line. */
 #ifndef TRAIN_H
 #define TRAIN_H
@@ -215,6 +217,7 @@ typedef struct train_stats {
     double lr;
     double grad_norm;        /* before clipping */
     int    n_tokens;         /* tokens in the batch */
+    double flops;            /* model FLOPs of the step (train_flops_per_token at each sequence's length) */
 } train_stats;
 
 /* A new session from random weights (init = NULL) or from a model (copied: fine-tuning). The

@@ -251,6 +251,9 @@ int train_session_step(train_session *s, train_stats *st, rope_error *err)
         st->lr = lr;
         st->grad_norm = gn;
         st->n_tokens = ntok;
+        st->flops = 0.0;
+        for (int k = 0; k < nseq; k++)
+            st->flops += s->seqlen_buf[k] * train_flops_per_token(&s->model.hp, s->seqlen_buf[k]);
     }
     return 0;
 }
@@ -515,10 +518,9 @@ static int save_all(train_session *s, const train_run_opts *ro, rope_error *err)
 int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, void *user, rope_error *err)
 {
     const long total = s->cfg.opt.total;
-    const double fpt = train_flops_per_token(&s->model.hp, s->cfg.seq_len);
     double t0 = now_s(), t_rep = t0, t_ckpt = t0;
     long step0 = s->step, rep_steps = 0;
-    double rep_loss = 0.0, rep_tok = 0.0;
+    double rep_loss = 0.0, rep_tok = 0.0, rep_flops = 0.0;
     int stop = 0, log_every = ro->log_every > 0 ? ro->log_every : 1;
     train_progress p;
     while (s->step < total && !stop) {
@@ -527,6 +529,7 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
         rep_steps++;
         rep_loss += st.loss;
         rep_tok += st.n_tokens;
+        rep_flops += st.flops;
         double t = now_s();
         if (s->step % log_every == 0 || s->step == total) {
             memset(&p, 0, sizeof p);
@@ -537,13 +540,13 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             p.lr = st.lr;
             p.grad_norm = st.grad_norm;
             p.tok_per_s = t > t_rep ? rep_tok / (t - t_rep) : 0.0;
-            p.gflops = p.tok_per_s * fpt * 1e-9;
+            p.gflops = t > t_rep ? rep_flops / (t - t_rep) * 1e-9 : 0.0;
             p.elapsed_s = t - t0;
             p.eta_s = (double)(total - s->step) * (t - t0) / (double)(s->step - step0);
             if (fn && fn(user, &p)) stop = 1;
             t_rep = now_s();
             rep_steps = 0;
-            rep_loss = rep_tok = 0.0;
+            rep_loss = rep_tok = rep_flops = 0.0;
         }
         int eval_now = (ro->eval_every > 0 && s->step % ro->eval_every == 0) || s->step == total;
         if (eval_now && s->eval_n > 0) {
