@@ -2,6 +2,7 @@
  * padded to the alignment, then the padded data blob. gguf_write writes to a temporary file next to
  * the target and renames it, so a crash never leaves a half-written model in place. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,14 @@ int gguf_write(const gguf_file *f, const char *path, rope_error *err)
         unlink(tmp);
         free(tmp);
         return rope_fail(err, "%s: writing failed: %s (the previous file, if any, is unchanged)", path, strerror(e));
+    }
+    /* make the rename itself durable: fsync the directory (best effort) */
+    char *slash = strrchr(tmp, '/');
+    if (slash) slash[slash == tmp ? 1 : 0] = '\0';
+    int dfd = open(slash ? tmp : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        if (fsync(dfd)) { /* some file systems refuse: the data itself is already synced */ }
+        close(dfd);
     }
     free(tmp);
     return 0;
