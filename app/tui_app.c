@@ -371,6 +371,7 @@ static void handle_normal(tui_app *a, const tui_event *ev)
         return;
     }
     case 'p':
+        if (a->n_presets < 1) { say(a, 1, "no presets compiled in"); return; }
         a->mode = TUI_MODE_PRESETS;
         a->preset_cursor = a->lab.preset < 0 ? 0 : a->lab.preset;
         return;

@@ -37,8 +37,8 @@ typedef struct tui_app {
     int        help_scroll;
     int        preset_cursor;
     int        n_presets;
-    char       preset_line[TUI_APP_MAX_PRESETS][128];
-    const char *preset_ptr[TUI_APP_MAX_PRESETS];
+    char       preset_line[TUI_APP_MAX_PRESETS][128]; /* [n_presets] "name  title" lines */
+    const char *preset_ptr[TUI_APP_MAX_PRESETS];      /* [n_presets] into preset_line */
     int        score_set;      /* which methods the score panel compares (cycled with c) */
     int        quit;
 } tui_app;

@@ -39,7 +39,7 @@ typedef struct plot_view {
     int         cursor;        /* the pair table's highlighted pair */
     int         scroll;        /* the pair table's first row */
     int         n_sel;         /* pairs with a dial; 0 = an automatic spread */
-    int         sel[PLOT_MAX_SEL];
+    int         sel[PLOT_MAX_SEL]; /* [n_sel] pair indices */
     int         score_log;     /* 1: log Δ axis */
     int         score_bound;   /* 1: also draw the RoFormer bound of the current method */
     unsigned    score_methods; /* bit m: draw method m's q = k = 1 curve (the current one always) */

@@ -104,6 +104,23 @@ int plot_panel_ramp(const plot_view *v, int cols, int rows, plot_figure *f, rope
     }
     paper->y2 = code->y2 = 1;
     code->emphasis = 1;
+    /* the other flavor's index ramp, where its correction range differs (truncate off, float32) */
+    const rope_table *alt = &v->flavor_alt;
+    rope_method cm = v->params.method;
+    int own = cm == ROPE_NTK_PARTS || cm == ROPE_YARN || cm == ROPE_DYNAMIC_YARN; /* y is the current table */
+    if (own && v->flavor_alt_ok && alt->has_corr &&
+        (alt->corr_low != y->corr_low || alt->corr_high != y->corr_high)) {
+        char name[PLOT_LABEL];
+        snprintf(name, sizeof name, "γ %s", rope_flavor_name(alt->flavor));
+        plot_series *o = plot_add_series(f, name, PLOT_ROLE_DIM, PLOT_STEPS, n);
+        if (!o)
+            return rope_fail(err, "ramp panel: figure pool exhausted");
+        o->y2 = 1;
+        for (int i = 0; i < n; i++) {
+            o->x[i] = i;
+            o->y[i] = alt->pair[i].ramp;
+        }
+    }
     add_regime_bands(f, y);
     char buf[PLOT_LABEL];
     snprintf(buf, sizeof buf, "β=beta_fast %g", beta);

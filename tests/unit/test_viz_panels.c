@@ -236,8 +236,36 @@ static void test_frame(plot_view *v)
     free(s);
 }
 
+/* truncate off: Hugging Face ramps over the raw range, llama.cpp still floors/ceils; the ramp panel
+ * then shows llama.cpp's index ramp 1 − clamp((i − 20)/26) next to the current one */
+static void test_flavor_ramp(void)
+{
+    plot_view *v = view_llama2();
+    plot_figure f;
+    rope_params p = v->params;
+    rope_error e;
+    p.truncate = 0;
+    CHECK(plot_figure_init(&f, 100000, 10000) == 0);
+    CHECK(plot_view_compute(v, &p, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, 70, 20, &f, &e) == 0);
+    const plot_series *cpp = series_named(&f, "γ llamacpp"), *code = series_named(&f, "γ code");
+    CHECK(cpp && code);
+    double lo = corr_dim(32.0), hi = corr_dim(1.0);
+    for (int i = 0; cpp && code && i < D / 2; i++) {
+        CHECK_NEAR(cpp->y[i], 1 - fmin(1, fmax(0, (i - 20.0) / 26.0)), 1e-6);
+        CHECK_NEAR(code->y[i], 1 - fmin(1, fmax(0, (i - lo) / (hi - lo))), 1e-12);
+    }
+    p.truncate = 1; /* same range again: no second ramp */
+    CHECK(plot_view_compute(v, &p, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, 70, 20, &f, &e) == 0);
+    CHECK(series_named(&f, "γ llamacpp") == NULL);
+    plot_figure_free(&f);
+    free(v);
+}
+
 int main(void)
 {
+    test_flavor_ramp();
     plot_view *v = view_llama2();
     plot_figure f;
     CHECK(plot_figure_init(&f, 200000, 100000) == 0);
