@@ -586,8 +586,8 @@ int model_eval(model_ctx *c, const int *tokens, int n, rope_error *err)
     for (int done = 0; done < n;) {
         int T = n - done < c->cp.n_batch ? n - done : c->cp.n_batch;
         int last = done + T == n;
-        int lo = logits_all ? 0 : (last ? T - 1 : T), hi = logits_all ? T : T;
-        forward_block(c, tokens + done, T, lo, hi, logits_all ? done : 0);
+        int lo = logits_all ? 0 : (last ? T - 1 : T);   /* block rows whose logits are kept */
+        forward_block(c, tokens + done, T, lo, T, logits_all ? done : 0);
         done += T;
     }
     return 0;
