@@ -51,6 +51,7 @@ int plot_panel_heatmap(const plot_view *v, int cols, int rows, plot_figure *f, r
     if (nx > 512) nx = 512;
     if (ny > n) ny = n;
     if (ny < 2) ny = n < 2 ? n : 2;
+    if (nx > 60000 / ny) nx = 60000 / ny; /* two maps stay within the figure's pool on huge screens */
     char title[PLOT_LABEL];
     snprintf(title, sizeof title, "scaled (%s)", rope_method_get(t->method)->name);
     plot_heatmap *ho = plot_add_heatmap(f, "original", nx, ny);

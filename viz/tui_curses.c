@@ -24,6 +24,7 @@ static int ncolors;
 typedef struct pair_slot { int fg, bg, pair; } pair_slot;
 static pair_slot *pairs;
 static int next_pair = 1;
+static int pairs_full;   /* a colour pair could not be allocated: recycle all at the next frame */
 
 static void add_seq(const char *s)
 {
@@ -152,16 +153,17 @@ static int pair_for(int fg, int bg)
         if (s->pair && s->fg == fg && s->bg == bg)
             return s->pair;
         if (!s->pair) {
-            if (next_pair >= COLOR_PAIRS || next_pair >= PAIR_SLOTS)
+            if (next_pair >= COLOR_PAIRS || next_pair >= PAIR_SLOTS || init_extended_pair(next_pair, fg, bg) != OK) {
+                pairs_full = 1;
                 return 0;
-            if (init_extended_pair(next_pair, fg, bg) != OK)
-                return 0;
+            }
             s->fg = fg;
             s->bg = bg;
             s->pair = next_pair++;
             return s->pair;
         }
     }
+    pairs_full = 1;
     return 0;
 }
 
@@ -169,6 +171,15 @@ void tui_term_blit(const tui_grid *g, tui_color_mode mode)
 {
     if (!open_now)
         return;
+    /* Colours that keep changing (an animated heatmap in truecolor) use up the pairs: start over
+     * and repaint everything, since cells on screen keep the colours of the old pair numbers.
+     * Terminals with few pairs keep what they have (new combinations use the default colours). */
+    if (pairs_full && pairs && COLOR_PAIRS > 4096) {
+        memset(pairs, 0, PAIR_SLOTS * sizeof *pairs);
+        next_pair = 1;
+        clearok(curscr, TRUE);
+    }
+    pairs_full = 0;
     for (int y = 0; y < g->h; y++)
         for (int x = 0; x < g->w; x++) {
             const tui_cell *c = tui_grid_cell(g, x, y);

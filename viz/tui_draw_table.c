@@ -15,6 +15,9 @@ void tui_draw_table(tui_grid *g, tui_rect in, const plot_figure *f, const tui_st
     if (body < 1 || t->n_cols < 1)
         return;
     int first = t->scroll;
+    /* the cursor row is always visible, whatever the scroll offset says */
+    if (t->cursor >= 0 && t->cursor >= first + body) first = t->cursor - body + 1;
+    if (t->cursor >= 0 && t->cursor < first) first = t->cursor;
     if (first > t->n_rows - body) first = t->n_rows - body;
     if (first < 0) first = 0;
     int x = in.x;
