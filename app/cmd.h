@@ -20,6 +20,8 @@ int cmd_kv(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_overview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_ppl(int argc, char **argv);
 
 int cmd_train(int argc, char **argv);
 int cmd_finetune(int argc, char **argv);
