@@ -87,12 +87,18 @@ static int parse_opts(int argc, char **argv, unsigned char *used, tui_opts *o, r
     return 0;
 }
 
-/* Feeds one event; below the minimum size only quitting works. */
+/* Feeds one event; below the minimum size only quitting works (other keys are acknowledged). */
 static void feed(tui_app *a, const tui_event *ev, int too_small)
 {
     if (too_small) {
         if (ev->key == 'q' || ev->key == TUI_CTRL('c') || ev->key == TUI_KEY_F1 + 9)
             a->quit = 1;
+        else if (ev->key != TUI_KEY_RESIZE && ev->key != TUI_KEY_TICK) {
+            char name[40];
+            tui_key_name(ev, name, sizeof name);
+            snprintf(a->message, sizeof a->message, "%s ignored: too small", name);
+            a->message_error = 1;
+        }
         return;
     }
     tui_app_handle(a, ev);

@@ -27,14 +27,14 @@ void tui_screen_free(tui_screen *s)
         plot_figure_free(&s->fig[i]);
 }
 
-void tui_screen_too_small(tui_grid *g, const tui_style *st)
+void tui_screen_too_small(tui_grid *g, const tui_style *st, const char *note)
 {
     char have[64], need[64], line[160];
     const char *x = st->ascii ? "x" : "×";
     snprintf(have, sizeof have, "have %d%s%d,", g->w, x, g->h);
     snprintf(need, sizeof need, "need %d%s%d", TUI_MIN_W, x, TUI_MIN_H);
     snprintf(line, sizeof line, "too small: %s %s", have, need);
-    const char *lines[4];
+    const char *lines[5];
     int n = 0;
     if (tui_text_width(line) <= g->w) {
         lines[n++] = line;
@@ -45,14 +45,16 @@ void tui_screen_too_small(tui_grid *g, const tui_style *st)
     }
     if (g->h > n + 1)
         lines[n++] = "q quits";
+    if (note && *note && g->h > n + 1)
+        lines[n++] = note;
     uint32_t warn = tui_role_rgb(PLOT_ROLE_WARN);
     int y0 = (g->h - n) / 2;
     for (int i = 0; i < n; i++) {
         int w = tui_text_width(lines[i]);
         int x0 = (g->w - w) / 2;
         if (x0 < 0) x0 = 0;
-        tui_text(g, x0, y0 + i, g->w, lines[i], i == n - 1 && n > 1 ? tui_role_rgb(PLOT_ROLE_DIM) : warn,
-                 TUI_DEFAULT, TUI_BOLD);
+        int dim = lines[i] == note || !strcmp(lines[i], "q quits");
+        tui_text(g, x0, y0 + i, g->w, lines[i], dim ? tui_role_rgb(PLOT_ROLE_DIM) : warn, TUI_DEFAULT, TUI_BOLD);
     }
 }
 
@@ -185,7 +187,7 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
     tui_grid_clear(g);
     if (g->w < TUI_MIN_W || g->h < TUI_MIN_H) {
         hits->too_small = 1;
-        tui_screen_too_small(g, st);
+        tui_screen_too_small(g, st, c->message);
         return;
     }
     /* title bar */

@@ -237,6 +237,7 @@ lacks "too small" --size 80x24
 has "have 40×12" $llama2 --keys '<Resize:40x12>'
 # below the minimum only quitting works: m is ignored, the method stays yarn after growing back
 has "ropescope · yarn" $llama2 --keys '<Resize:40x12>m<Resize:160x48>'
+has "m ignored: too small" $llama2 --keys '<Resize:40x12>m'
 # q is accepted on the too-small screen (nothing after it runs)
 has "have 40×12" $llama2 --keys '<Resize:40x12>q<Resize:160x48>'
 has "corr raw 20.9445" $llama2 --size 200x60

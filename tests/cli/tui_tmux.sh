@@ -10,6 +10,7 @@ if ! command -v tmux >/dev/null 2>&1; then
   echo "SKIP: tmux is not installed; the terminal test did not run"
   exit 0
 fi
+unset TMUX   # a private server, even when the tests run inside tmux
 tmp=$(mktemp -d)
 sock="ropescope-test-$$-$RANDOM"
 T() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
@@ -66,7 +67,10 @@ exec sleep 600
 EOF
   T new-session -d -s "$s" -x "$w" -y "$h" "sh $tmp/$s.sh"
 }
-explorer_pid() { pgrep -P "$(T list-panes -t "$1" -F '#{pane_pid}')" -x ropescope; }
+explorer_pid() {
+  local sh; sh=$(T list-panes -t "$1" -F '#{pane_pid}')
+  pgrep -P "$sh" -x ropescope 2>/dev/null || ps -o pid= --ppid "$sh" | head -1
+}
 
 # after SESSION WANT-EXIT: the program is gone and the terminal is restored
 after() {
@@ -105,6 +109,7 @@ if wait_for main "corr raw 20.9445..45.0269 -> 20..46"; then
   T resize-window -t main -x 30 -y 8
   wait_for main "have 30×8" && ok || bad "no too-small screen at 30x8"
   T send-keys -t main 'm'
+  wait_for main "m ignored: too small" && ok || bad "the too-small screen did not acknowledge a key"
   T resize-window -t main -x 100 -y 30
   wait_for main "corr raw" && ok || bad "no relayout at 100x30"
   pane main | grep -qF "ropescope · yarn" && ok || bad "a key acted on the too-small screen"
