@@ -1,12 +1,11 @@
 /* app/cmd_export.c — `ropescope export`: the current parameters in every format other tools read
  * (Hugging Face legacy and v5 JSON, vLLM, llama.cpp, GGUF keys), with what each cannot express. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cmd.h"
 #include "cmdutil.h"
+#include "exportfile.h"
 #include "ropeargs.h"
 
 static void help(void)
@@ -16,27 +15,6 @@ static void help(void)
            "  --ctx N       serving context for vLLM and llama.cpp (default s*L)\n"
            "  --output FILE write to FILE instead of stdout (never overwrites without --force)\n"
            "Notes on what a target cannot express go to stderr (or into the JSON).\n\n%s", ropeargs_help);
-}
-
-/* Writes text to path through a temporary file and a rename, so a failure never leaves half a file. */
-static int write_file(const char *path, const char *text, size_t len, int force, rope_error *err)
-{
-    if (!force && access(path, F_OK) == 0)
-        return rope_fail(err, "%s exists; pass --force to overwrite it or choose another name", path);
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof tmp)
-        return rope_fail(err, "output path is too long");
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return rope_fail(err, "cannot write %s: %s", tmp, strerror(errno));
-    int bad = fwrite(text, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return rope_fail(err, "cannot write %s: %s", path, strerror(e));
-    }
-    return 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -81,12 +59,16 @@ int cmd_export(int argc, char **argv)
     if (left) { rope_fail(&err, "unknown argument '%s' (see ropescope export --help)", left); goto usage; }
     if (json)
         root = cJSON_CreateObject();
-    for (int f = 0; f < ROPE_EXPORT_COUNT; f++) {
+    if (all && !json) {
+        if (exportfile_all(&ra->cfg, ctx, &buf, notes, &err)) {
+            rc = cmd_error("export", 1, "%s", err.msg);
+            goto done;
+        }
+    }
+    for (int f = 0; f < ROPE_EXPORT_COUNT && (json || !all); f++) {
         if (!all && f != (int)fmt)
             continue;
         int n0 = notes->n;
-        if (all && !json)
-            rope_buf_printf(&buf, "%s== %s ==\n", buf.len ? "\n" : "", rope_export_name(f));
         size_t start = buf.len;
         if (rope_export(&ra->cfg, (rope_export_format)f, ctx, &buf, notes, &err)) {
             rc = cmd_error("export", 1, "%s", err.msg);
@@ -110,7 +92,7 @@ int cmd_export(int argc, char **argv)
             fprintf(stderr, "warning: %s\n", notes->line[k]);
     }
     if (out_path) {
-        if (write_file(out_path, buf.data ? buf.data : "", buf.len, force, &err)) {
+        if (exportfile_write(out_path, buf.data ? buf.data : "", buf.len, force, &err)) {
             rc = cmd_error("export", 1, "%s", err.msg);
             goto done;
         }

@@ -9,10 +9,6 @@ fails=0 passes=0
 ok()  { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 
-if "$bin" ppl --help 2>&1 | grep -q "unknown command"; [ "${PIPESTATUS[1]}" -eq 0 ]; then
-  echo "SKIP: ppl/gen are not in app/main.c's command table yet"; exit 0
-fi
-
 # A tiny llama GGUF: d_model 32, 2 heads (1 kv head), 1 layer, ffn 48, byte vocabulary, arch $1.
 cat >"$tmp/mk.py" <<'EOF'
 import random, struct, sys
