@@ -4,23 +4,7 @@
 # overwrite a file without --force, and what export writes reads back to the same table.
 set -uo pipefail
 bin=$1 src=$2
-py=/usr/bin/python3
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-ok()  { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
-has() {
-  local pat=$1; shift
-  local out; out=$("$bin" "$@" 2>"$tmp/err") || { bad "$* exited $?: $(cat "$tmp/err")"; return; }
-  grep -qF -- "$pat" <<<"$out" && ok || bad "$*: missing '$pat'"
-}
-usage_error() {
-  local pat=$1; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  [ $rc -eq 2 ] || { bad "$* exited $rc, want 2"; return; }
-  [ "$(wc -l <"$tmp/err")" -eq 1 ] || { bad "$*: stderr is not one line: $(cat "$tmp/err")"; return; }
-  grep -qF -- "$pat" "$tmp/err" && ok || bad "$*: error '$(cat "$tmp/err")' lacks '$pat'"
-}
+. "$src/tests/cli/lib/harness.sh"
 
 # presets carry their published numbers
 has "pairs 20 .. 46" freqs --preset llama-2-7b --method yarn --factor 8
@@ -75,5 +59,4 @@ printf '{"rope_scaling": {"factor": 4.0}, "head_dim": 128, "max_position_embeddi
 "$bin" lint --json --preset deepseek-v3 >"$tmp/l.json" 2>&1
 $py -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/l.json" && ok || bad "lint --json parses"
 
-echo "config_cli: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish config_cli

@@ -4,27 +4,7 @@
 # overwritten without --force.
 set -uo pipefail
 bin=$1 src=$2
-py=/usr/bin/python3
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-ok()   { passes=$((passes+1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails+1)); }
-
-# has PATTERN ARGS... : the command succeeds and its stdout contains PATTERN (fixed string)
-has() {
-  local pat=$1; shift
-  local out; out=$("$bin" "$@" 2>"$tmp/err") || { bad "$* exited $?: $(cat "$tmp/err")"; return; }
-  grep -qF -- "$pat" <<<"$out" && ok || bad "$*: missing '$pat'"
-}
-# usage_error PATTERN ARGS... : exit 2, one line on stderr containing PATTERN, nothing on stdout
-usage_error() {
-  local pat=$1; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  [ $rc -eq 2 ] || { bad "$* exited $rc, want 2"; return; }
-  [ "$(wc -l <"$tmp/err")" -eq 1 ] || { bad "$*: stderr is not one line: $(cat "$tmp/err")"; return; }
-  [ ! -s "$tmp/out" ] || { bad "$*: printed to stdout"; return; }
-  grep -qF -- "$pat" "$tmp/err" && ok || bad "$*: error '$(cat "$tmp/err")' lacks '$pat'"
-}
+. "$src/tests/cli/lib/harness.sh"
 
 llama2="--method yarn --head-dim 128 --base 10000 --orig-ctx 4096 --factor 8"
 # Llama-2 YaRN 8x: correction range 20.94/45.03 -> [20, 46], mscale(8) = 1.2079, the three regimes
@@ -93,5 +73,4 @@ usage_error "geometry is incomplete" kv
 usage_error "--dtype: 'f12' is unknown" kv --layers 1 --kv-heads 1 --dtype f12
 "$bin" nosuchcommand >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exit code"
 
-echo "core_cli: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish core_cli

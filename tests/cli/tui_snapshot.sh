@@ -6,11 +6,7 @@
 # terminal, no TTY, unknown preset, bad --keys) give the documented screens and one-line errors.
 set -uo pipefail
 bin=$1 src=$2
-py=/usr/bin/python3
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-ok()  { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+. "$src/tests/cli/lib/harness.sh"
 export LC_ALL=C.UTF-8
 unset NO_COLOR COLORTERM
 
@@ -27,14 +23,6 @@ lacks() {
   local pat=$1; shift
   local out; out=$(snap "$@") || { bad "tui --snapshot $* exited $?"; return; }
   grep -qF -- "$pat" <<<"$out" && bad "tui --snapshot $*: unexpected '$pat'" || ok
-}
-usage_error() {
-  local pat=$1; shift
-  "$bin" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  [ $rc -eq 2 ] || { bad "$* exited $rc, want 2"; return; }
-  [ "$(wc -l <"$tmp/err")" -eq 1 ] || { bad "$*: stderr is not one line: $(cat "$tmp/err")"; return; }
-  [ ! -s "$tmp/out" ] || { bad "$*: printed to stdout"; return; }
-  grep -qF -- "$pat" "$tmp/err" && ok || bad "$*: error '$(cat "$tmp/err")' lacks '$pat'"
 }
 
 # --- meaning: markers at the predicted cells, regimes at the right pairs -----------------------------
@@ -302,5 +290,4 @@ grep -qF "F10" "$tmp/help.txt" && ok || bad "tui --help lacks the key list"
 "$bin" --help >"$tmp/help.txt"
 grep -qF "tui" "$tmp/help.txt" && ok || bad "ropescope --help lacks tui"
 
-echo "tui_snapshot: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish tui_snapshot
