@@ -22,6 +22,8 @@ int cmd_overview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_ppl(int argc, char **argv);
+int cmd_passkey(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 int cmd_train(int argc, char **argv);
 int cmd_finetune(int argc, char **argv);

@@ -14,6 +14,8 @@ const cmd_entry cmd_table[] = {
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },
     { "gen", cmd_gen, "generate text from a prompt under any RoPE method" },
     { "ppl", cmd_ppl, "perplexity of a text file at a context length, scored like llama.cpp" },
+    { "passkey", cmd_passkey, "passkey retrieval over context lengths x key depths (log-prob and greedy)" },
+    { "compare", cmd_compare, "several methods on one input: perplexity, loss by position, passkey, continuation" },
     { "tui", cmd_tui, "the terminal explorer (also: ropescope with no arguments)" },
     { "train", cmd_train, "train the byte-level llama model (AdamW, resumable checkpoints, GGUF export)" },
     { "finetune", cmd_finetune, "continue a GGUF at a longer context with any RoPE method" },
