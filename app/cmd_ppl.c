@@ -202,7 +202,8 @@ static const char help[] =
     "  --threads T      threads (default 2)\n"
     "  --kv MODE        dynamic methods: keep cached keys as rotated (default) or rerotate them\n"
     "  --per-position   also print the mean loss at every position of the window (sweep: by segment)\n"
-    "  --max-chunks N   score only the first N chunks of each length (0 = all, the default)\n"
+    "  --max-chunks N   score only the first N chunks (0 = all, the default); in a sweep N chunks of the\n"
+    "                   longest length, and each shorter length scores the same span of text in more chunks\n"
     "  --score MODE     half: predictions at N/2 … N-2 (llama.cpp, default); all: every prediction 0 … N-2\n"
     "  --json           one object: ppl, nll, nll_stderr, chunks, scored, ctx, method, loss_per_position\n"
     "Sweep: perplexity vs context length for each method, and the loss by position across the longest window.\n"
@@ -342,7 +343,9 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     printf("text %s: %ld tokens; scoring %s", q->text, q->n,
            q->score == EVAL_SCORE_HALF ? "llama.cpp (predictions at ctx/2 .. ctx-2 of each chunk)"
                                        : "every prediction of each chunk");
-    if (q->max_chunks > 0) printf(", at most %d chunks per length", q->max_chunks);
+    if (q->max_chunks > 0)
+        printf(",\n  the first %ld tokens at every length (%d chunk(s) of the longest)", (long)q->max_chunks * longest,
+               q->max_chunks);
     printf("\n");
     if (q->fixed > 0)
         printf("factor: fixed %g for every method\n", q->fixed);

@@ -97,6 +97,13 @@ static int sweep_cb(void *u, int done, int total)
     return s->fn ? s->fn(s->u, s->done + done, s->total) : 0;
 }
 
+/* Chunks of ctx tokens that cover what max_chunks chunks of the longest length cover. */
+static long span_chunks(int max_chunks, int longest, int ctx)
+{
+    long ch = (long)max_chunks * longest / ctx;
+    return ch < 1 ? 1 : ch > 1 << 30 ? 1 << 30 : ch;
+}
+
 int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods, int n_methods,
                const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, int max_chunks,
                eval_score score, eval_sweep_point *out, double *loss_long, eval_progress progress, void *u,
@@ -110,10 +117,12 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
             return rope_fail(err, "length %d is outside the context's range 2..%d", ctxs[j], c->cp.n_ctx);
         if (n < ctxs[j])
             return rope_fail(err, "the text has %ld tokens; length %d needs at least %d", n, ctxs[j], ctxs[j]);
-        long ch = n / ctxs[j];
-        if (max_chunks > 0 && ch > max_chunks) ch = max_chunks;
-        sp.total += (int)(ch > 1 << 20 ? 1 << 20 : ch) * n_methods;
         if (ctxs[j] > longest) longest = ctxs[j];
+    }
+    for (int j = 0; j < n_ctxs; j++) {
+        long ch = n / ctxs[j];
+        if (max_chunks > 0 && ch > span_chunks(max_chunks, longest, ctxs[j])) ch = span_chunks(max_chunks, longest, ctxs[j]);
+        sp.total += (int)(ch > 1 << 20 ? 1 << 20 : ch) * n_methods;
     }
     int ctx_train = c->m->hp.ctx_train;
     for (int i = 0; i < n_methods; i++) {
@@ -130,7 +139,8 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
                 lp = loss_long + (size_t)i * (longest - 1);
                 long_done = 1;
             }
-            if (eval_ppl(c, tok, n, ctxs[j], max_chunks, score, &pt->r, lp, sweep_cb, &sp, err)) return -1;
+            int mc = max_chunks > 0 ? (int)span_chunks(max_chunks, longest, ctxs[j]) : 0;
+            if (eval_ppl(c, tok, n, ctxs[j], mc, score, &pt->r, lp, sweep_cb, &sp, err)) return -1;
             sp.done += pt->r.n_chunks;
         }
     }

@@ -63,9 +63,11 @@ typedef struct eval_sweep_point {
     eval_ppl_result r;
 } eval_sweep_point;
 
-/* Perplexity for every (method, length): out[i·n_ctxs + j] for methods[i] at ctxs[j]. loss_long
- * (may be NULL) receives [n_methods][max(ctxs)−1]: each method's per-position loss at the longest
- * length. progress counts chunks over the whole sweep. */
+/* Perplexity for every (method, length): out[i·n_ctxs + j] for methods[i] at ctxs[j]. Every length
+ * covers the same span of text: max_chunks counts chunks of the longest length, and a length ctx
+ * gets ⌊max_chunks·longest/ctx⌋ chunks (0 = all chunks at every length). loss_long (may be NULL)
+ * receives [n_methods][max(ctxs)−1]: each method's per-position loss at the longest length.
+ * progress counts chunks over the whole sweep. */
 int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods, int n_methods,
                const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, int max_chunks,
                eval_score score, eval_sweep_point *out, double *loss_long, eval_progress progress, void *u,
