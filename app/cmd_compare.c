@@ -198,12 +198,15 @@ int cmd_compare(int argc, char **argv)
         r->factor = eval_method_params(&p, methods[i], ctx, L, fixed, &t);
         if (show) fprintf(stderr, "\rcompare: %s (%d/%d)        ", rope_method_get(methods[i])->name, i + 1, n_methods);
         if (model_ctx_set_rope(&c, &t, &err) ||
-            eval_ppl(&c, tok, n, ctx, max_chunks, EVAL_SCORE_HALF, &r->lng, loss, NULL, NULL, &err))
+            eval_ppl(&c, tok, n, ctx, &(eval_ppl_opts){ max_chunks, EVAL_SCORE_HALF, 0 }, &r->lng, loss, NULL, NULL,
+                     &err))
             goto fail;
         eval_segments(loss, ctx - 1, segments, r->seg);
         for (int k = 0; k < n_short; k++) {
             int chunks = (int)((long)max_chunks * ctx / shorts[k]);
-            if (eval_ppl(&c, tok, n, shorts[k], chunks, EVAL_SCORE_HALF, &r->shrt[k], NULL, NULL, NULL, &err)) goto fail;
+            if (eval_ppl(&c, tok, n, shorts[k], &(eval_ppl_opts){ chunks, EVAL_SCORE_HALF, 0 }, &r->shrt[k], NULL, NULL,
+                         NULL, &err))
+                goto fail;
         }
         if (trials > 0) {
             eval_passkey_cell cells[CMP_MAX_TRIALS];
@@ -232,7 +235,9 @@ int cmd_compare(int argc, char **argv)
     }
     for (int k = 0; k < n_short; k++) {
         int chunks = (int)((long)max_chunks * ctx / shorts[k]);
-        if (eval_ppl(&c, tok, n, shorts[k], chunks, EVAL_SCORE_HALF, &none_short[k], NULL, NULL, NULL, &err)) goto fail;
+        if (eval_ppl(&c, tok, n, shorts[k], &(eval_ppl_opts){ chunks, EVAL_SCORE_HALF, 0 }, &none_short[k], NULL, NULL,
+                     NULL, &err))
+            goto fail;
     }
 
     if (json) {

@@ -191,10 +191,10 @@ int cmd_flag_given(int argc, char **argv, const char *flag)
 
 static const char help[] =
     "usage: ropescope ppl [--model FILE.gguf] --ctx N [--threads T] [--kv keep|rerotate] [--per-position]\n"
-    "                     [--max-chunks N] [--score half|all] [--json] [RoPE flags] TEXTFILE\n"
+    "                     [--max-chunks N] [--score half|all] [--block B] [--json] [RoPE flags] TEXTFILE\n"
     "       ropescope ppl [--model FILE.gguf] (--sweep | --ctx-list N,N,...) [--methods M,M,...] [--max-chunks N]\n"
-    "                     [--score half|all] [--per-position] [--segments K] [--threads T] [--kv keep|rerotate]\n"
-    "                     [--json] [RoPE flags] TEXTFILE\n"
+    "                     [--score half|all] [--block B] [--per-position] [--segments K] [--threads T]\n"
+    "                     [--kv keep|rerotate] [--json] [RoPE flags] TEXTFILE\n"
     "  Perplexity of TEXTFILE (bytes = tokens) at context N, scored as llama.cpp's perplexity tool does:\n"
     "  floor(T/N) chunks of N tokens, each from an empty cache, predictions at N/2 … N-2 scored.\n"
     "  --model FILE     a llama GGUF with the byte vocabulary (default: the embedded model)\n"
@@ -205,6 +205,10 @@ static const char help[] =
     "  --max-chunks N   score only the first N chunks (0 = all, the default); in a sweep N chunks of the\n"
     "                   longest length, and each shorter length scores the same span of text in more chunks\n"
     "  --score MODE     half: predictions at N/2 … N-2 (llama.cpp, default); all: every prediction 0 … N-2\n"
+    "  --block B        feed each chunk in calls of B tokens (default: one call). Static methods score the\n"
+    "                   same; dynamic ones re-scale at every call, as while generating (--kv decides what\n"
+    "                   happens to keys already cached). In one call they equal their static counterpart\n"
+    "                   at s = ctx/L.\n"
     "  --json           one object: ppl, nll, nll_stderr, chunks, scored, ctx, method, loss_per_position\n"
     "Sweep: perplexity vs context length for each method, and the loss by position across the longest window.\n"
     "  --sweep          lengths L/2, L, 2L, 4L, 8L, 16L (L = the model's trained context)\n"
@@ -245,6 +249,7 @@ typedef struct sweep_req {
     double fixed;       /* > 0: one factor for every method */
     int max_chunks;
     eval_score score;
+    int block;
     int per_pos, segments, threads, json;
     model_kv_mode kv;
 } sweep_req;
@@ -281,8 +286,9 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     if (model_ctx_init(&c, m, &cp, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     have_ctx = 1;
     int show = !q->json && isatty(2);
-    if (eval_sweep(&c, p, q->methods, q->n_methods, q->ctxs, q->n_ctxs, q->fixed, q->tok, q->n, q->max_chunks, q->score,
-                   pts, loss, progress_cb, &show, &err)) {
+    eval_ppl_opts po = { q->max_chunks, q->score, q->block };
+    if (eval_sweep(&c, p, q->methods, q->n_methods, q->ctxs, q->n_ctxs, q->fixed, q->tok, q->n, &po, pts, loss,
+                   progress_cb, &show, &err)) {
         rc = cmd_error(cmd, 1, "%s", err.msg);
         goto out;
     }
@@ -296,6 +302,7 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         cJSON_AddNumberToObject(o, "tokens", (double)q->n);
         cJSON_AddStringToObject(o, "score", score);
         cJSON_AddNumberToObject(o, "max_chunks", q->max_chunks);
+        cJSON_AddNumberToObject(o, "block", q->block);
         cJSON_AddStringToObject(o, "factor_rule", q->fixed > 0 ? "fixed" : "matched");
         if (q->fixed > 0) cJSON_AddNumberToObject(o, "factor", q->fixed);
         cJSON_AddStringToObject(o, "kv", q->kv == MODEL_KV_KEEP ? "keep" : "rerotate");
@@ -346,6 +353,7 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     if (q->max_chunks > 0)
         printf(",\n  the first %ld tokens at every length (%d chunk(s) of the longest)", (long)q->max_chunks * longest,
                q->max_chunks);
+    if (q->block > 0) printf(",\n  each chunk fed in calls of %d tokens (dynamic methods re-scale at every call)", q->block);
     printf("\n");
     if (q->fixed > 0)
         printf("factor: fixed %g for every method\n", q->fixed);
@@ -403,6 +411,7 @@ int cmd_ppl(int argc, char **argv)
     rope_error err = {{0}};
     const char *mpath = NULL, *text = NULL, *ctx_list = NULL, *method_list = NULL;
     int ctx = 0, threads = 2, json = 0, per_pos = 0, rc = 0, sweep = 0, max_chunks = 0, segments = 8, score_given = 0;
+    int block = 0;
     eval_score score = EVAL_SCORE_HALF;
     model_kv_mode kv = MODEL_KV_KEEP;
     model m = {0};
@@ -429,6 +438,10 @@ int cmd_ppl(int argc, char **argv)
         } else if (ropeargs_is(a, "--max-chunks")) {
             if (!(v = ropeargs_value(argc, argv, &i, "--max-chunks", &err)) ||
                 ropeargs_int("--max-chunks", v, 0, 1 << 30, &max_chunks, &err))
+                rc = cmd_error(cmd, 2, "%s", err.msg);
+        } else if (ropeargs_is(a, "--block")) {
+            if (!(v = ropeargs_value(argc, argv, &i, "--block", &err)) ||
+                ropeargs_int("--block", v, 0, 1 << 24, &block, &err))
                 rc = cmd_error(cmd, 2, "%s", err.msg);
         } else if (ropeargs_is(a, "--segments")) {
             if (!(v = ropeargs_value(argc, argv, &i, "--segments", &err)) ||
@@ -499,6 +512,7 @@ int cmd_ppl(int argc, char **argv)
         q->fixed = cmd_flag_given(argc, argv, "--factor") ? p.factor : 0;
         q->max_chunks = max_chunks;
         q->score = score;
+        q->block = block;
         q->per_pos = per_pos;
         q->segments = segments;
         q->threads = threads;
@@ -508,7 +522,7 @@ int cmd_ppl(int argc, char **argv)
         goto out;
     }
 
-    int use_eval = max_chunks > 0 || score_given;
+    int use_eval = max_chunks > 0 || score_given || block > 0;
     if (n < (use_eval ? 1L : 2L) * ctx) {
         rc = cmd_error(cmd, 2, "%s has %ld bytes; perplexity at --ctx %d needs at least %d", text, n, ctx,
                        (use_eval ? 1 : 2) * ctx);
@@ -529,7 +543,8 @@ int cmd_ppl(int argc, char **argv)
     if (!loss) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     if (use_eval) {
         eval_ppl_result er;
-        if (eval_ppl(&c, tok, n, ctx, max_chunks, score, &er, loss, progress_cb, &show, &err)) {
+        eval_ppl_opts po = { max_chunks, score, block };
+        if (eval_ppl(&c, tok, n, ctx, &po, &er, loss, progress_cb, &show, &err)) {
             rc = cmd_error(cmd, 1, "%s", err.msg);
             goto out;
         }

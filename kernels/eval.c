@@ -15,9 +15,10 @@ double eval_logprob(const float *logits, int n_vocab, int target)
     return (double)logits[target] - mx - log(sum);
 }
 
-int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, int max_chunks, eval_score score,
-             eval_ppl_result *r, double *loss_pos, eval_progress progress, void *u, rope_error *err)
+int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+             double *loss_pos, eval_progress progress, void *u, rope_error *err)
 {
+    int max_chunks = o->max_chunks, block = o->block > 0 && o->block < ctx ? o->block : ctx;
     memset(r, 0, sizeof *r);
     if (ctx < 2) return rope_fail(err, "perplexity needs chunks of at least 2 tokens; %d requested", ctx);
     if (ctx > c->cp.n_ctx)
@@ -26,10 +27,11 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, int max_chunks, eval
     if (n < ctx)
         return rope_fail(err, "the text has %ld tokens; perplexity at context %d needs at least %d", n, ctx, ctx);
     if (max_chunks < 0) return rope_fail(err, "max_chunks %d is negative; use 0 (all) or more", max_chunks);
+    if (o->block < 0) return rope_fail(err, "block %d is negative; use 0 (one call per chunk) or more", o->block);
     long avail = n / ctx;
     int n_chunks = max_chunks > 0 && max_chunks < avail ? max_chunks : (int)(avail > 1 << 30 ? 1 << 30 : avail);
     int V = c->m->hp.n_vocab;
-    int first = score == EVAL_SCORE_HALF ? ctx / 2 : 0;
+    int first = o->score == EVAL_SCORE_HALF ? ctx / 2 : 0;
     if (first > ctx - 2) first = ctx - 2;
     double sum = 0.0, sum2 = 0.0;
     long count = 0;
@@ -37,14 +39,18 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, int max_chunks, eval
     for (int k = 0; k < n_chunks; k++) {
         const int *tk = tok + (long)k * ctx;
         model_ctx_reset(c);
-        if (model_eval(c, tk, ctx, err)) return -1;
-        for (int p = loss_pos ? 0 : first; p < ctx - 1; p++) {
-            double l = -eval_logprob(model_logits(c, p), V, tk[p + 1]);
-            if (loss_pos) loss_pos[p] += l / n_chunks;
-            if (p >= first) {
-                sum += l;
-                sum2 += l * l;
-                count++;
+        for (int at = 0; at < ctx; at += block) {
+            int nb = ctx - at < block ? ctx - at : block;
+            if (model_eval(c, tk + at, nb, err)) return -1;
+            int lo = loss_pos || at >= first ? at : first;
+            for (int p = lo; p < at + nb && p < ctx - 1; p++) {
+                double l = -eval_logprob(model_logits(c, p - at), V, tk[p + 1]);
+                if (loss_pos) loss_pos[p] += l / n_chunks;
+                if (p >= first) {
+                    sum += l;
+                    sum2 += l * l;
+                    count++;
+                }
             }
         }
         if (progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
@@ -105,10 +111,10 @@ static long span_chunks(int max_chunks, int longest, int ctx)
 }
 
 int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods, int n_methods,
-               const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, int max_chunks,
-               eval_score score, eval_sweep_point *out, double *loss_long, eval_progress progress, void *u,
-               rope_error *err)
+               const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, const eval_ppl_opts *o,
+               eval_sweep_point *out, double *loss_long, eval_progress progress, void *u, rope_error *err)
 {
+    int max_chunks = o->max_chunks;
     if (n_methods < 1 || n_ctxs < 1) return rope_fail(err, "a sweep needs at least one method and one length");
     int longest = 0;
     sweep_prog sp = { progress, u, 0, 0 };
@@ -139,8 +145,9 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
                 lp = loss_long + (size_t)i * (longest - 1);
                 long_done = 1;
             }
-            int mc = max_chunks > 0 ? (int)span_chunks(max_chunks, longest, ctxs[j]) : 0;
-            if (eval_ppl(c, tok, n, ctxs[j], mc, score, &pt->r, lp, sweep_cb, &sp, err)) return -1;
+            eval_ppl_opts po = *o;
+            po.max_chunks = max_chunks > 0 ? (int)span_chunks(max_chunks, longest, ctxs[j]) : 0;
+            if (eval_ppl(c, tok, n, ctxs[j], &po, &pt->r, lp, sweep_cb, &sp, err)) return -1;
             sp.done += pt->r.n_chunks;
         }
     }

@@ -27,6 +27,16 @@ typedef enum eval_score {
     EVAL_SCORE_ALL     /* every prediction, positions 0 … ctx−2 (YaRN's --truncate protocol) */
 } eval_score;
 
+/* How chunks are scored. */
+typedef struct eval_ppl_opts {
+    int        max_chunks;  /* chunks scored, 0 = all (eval_sweep: chunks of the longest length) */
+    eval_score score;
+    int        block;       /* tokens per model_eval call inside a chunk, 0 = the whole chunk in one call.
+                               Static methods give the same numbers either way (to rounding); methods
+                               with ROPE_USES_SEQ_LEN re-scale at every call, as while generating, and
+                               the context's kv_mode decides what happens to the keys already cached. */
+} eval_ppl_opts;
+
 typedef struct eval_ppl_result {
     double ppl;         /* exp(nll) */
     double nll;         /* mean NLL over every scored token, nats */
@@ -35,13 +45,13 @@ typedef struct eval_ppl_result {
     long   n_scored;
 } eval_ppl_result;
 
-/* Perplexity of tok[0..n) in consecutive chunks of ctx tokens, each evaluated in one call from an
- * empty cache at positions 0…ctx−1; the first max_chunks chunks (0 = all ⌊n/ctx⌋, at least one
- * needed). The method is the context's current one. loss_pos (may be NULL) receives [ctx−1]: the
- * mean over chunks of the NLL of predicting token p+1 at position p, for every p whatever `score`
- * says. progress counts chunks. */
-int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, int max_chunks, eval_score score,
-             eval_ppl_result *r, double *loss_pos, eval_progress progress, void *u, rope_error *err);
+/* Perplexity of tok[0..n) in consecutive chunks of ctx tokens, each evaluated from an empty cache at
+ * positions 0…ctx−1 (in one call, or in calls of o->block tokens); the first o->max_chunks chunks
+ * (0 = all ⌊n/ctx⌋, at least one needed). The method is the context's current one. loss_pos (may
+ * be NULL) receives [ctx−1]: the mean over chunks of the NLL of predicting token p+1 at position p,
+ * for every p whatever o->score says. progress counts chunks. */
+int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+             double *loss_pos, eval_progress progress, void *u, rope_error *err);
 
 /* seg[k] = mean of loss[lo_k … hi_k) with lo_k = ⌊k·n/n_seg⌋, hi_k = ⌊(k+1)·n/n_seg⌋ (1 <= n_seg <= n). */
 void eval_segments(const double *loss, int n, int n_seg, double *seg);
@@ -64,14 +74,13 @@ typedef struct eval_sweep_point {
 } eval_sweep_point;
 
 /* Perplexity for every (method, length): out[i·n_ctxs + j] for methods[i] at ctxs[j]. Every length
- * covers the same span of text: max_chunks counts chunks of the longest length, and a length ctx
+ * covers the same span of text: o->max_chunks counts chunks of the longest length, and a length ctx
  * gets ⌊max_chunks·longest/ctx⌋ chunks (0 = all chunks at every length). loss_long (may be NULL)
  * receives [n_methods][max(ctxs)−1]: each method's per-position loss at the longest length.
  * progress counts chunks over the whole sweep. */
 int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods, int n_methods,
-               const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, int max_chunks,
-               eval_score score, eval_sweep_point *out, double *loss_long, eval_progress progress, void *u,
-               rope_error *err);
+               const int *ctxs, int n_ctxs, double fixed_factor, const int *tok, long n, const eval_ppl_opts *o,
+               eval_sweep_point *out, double *loss_long, eval_progress progress, void *u, rope_error *err);
 
 /* --- passkey ---------------------------------------------------------------------------------- */
 

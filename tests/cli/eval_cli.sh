@@ -74,6 +74,16 @@ PY
 has "factor: fixed 8 for every method" ppl "${M[@]}" --ctx-list 32,64 --methods none,yarn --factor 8 --max-chunks 1 "$tmp/t.txt"
 has "factor: s = max(1, ctx/64)" ppl "${M[@]}" --ctx-list 64,128 --methods none,yarn --max-chunks 2 --score all "$tmp/t.txt"
 has "mean loss (nats/token) by position at ctx 128" ppl "${M[@]}" --ctx-list 64,128 --per-position --max-chunks 1 "$tmp/t.txt"
+# --block: a static method scores the same fed in blocks; a dynamic one re-scales per call and differs
+a=$("$bin" ppl "${M[@]}" --ctx-list 256 --methods yarn,dynamic-yarn --max-chunks 2 --json "$tmp/t.txt" 2>&1)
+b=$("$bin" ppl "${M[@]}" --ctx-list 256 --methods yarn,dynamic-yarn --max-chunks 2 --block 32 --json "$tmp/t.txt" 2>&1)
+$py - "$a" "$b" <<'PY' && ok || bad "--block: $a $b"
+import json, sys
+a, b = (json.loads(x) for x in sys.argv[1:3])
+assert b['block'] == 32
+pa, pb = ([p['ppl'] for p in o['points']] for o in (a, b))
+assert abs(pa[0] / pb[0] - 1) < 1e-4 and abs(pa[1] / pb[1] - 1) > 1e-6, (pa, pb)
+PY
 # the single-context form is unchanged
 has "Final estimate: PPL = " ppl "${M[@]}" --ctx 64 "$tmp/t.txt"
 # a position-blind model: every method, the same perplexity at every length
@@ -132,6 +142,7 @@ usage_error "--lengths: 'x' is not a whole number" passkey "${M[@]}" --lengths 3
 usage_error "--depths: 1.5 is out of range" passkey "${M[@]}" --depths 0,1.5
 usage_error "unknown method 'rope9'" ppl "${M[@]}" --sweep --methods none,rope9 "$tmp/t.txt"
 usage_error "length 4096 needs at least 4096" ppl "${M[@]}" --ctx-list 64,4096 "$tmp/t.txt"
+usage_error "--block: -1 is out of range" ppl "${M[@]}" --ctx 64 --block -1 "$tmp/t.txt"
 usage_error "--sweep and --ctx-list" ppl "${M[@]}" --sweep --ctx-list 64 "$tmp/t.txt"
 usage_error "longrope" ppl "${M[@]}" --ctx-list 64 --methods none,longrope "$tmp/t.txt"
 # lengths beyond memory: refused before anything is allocated

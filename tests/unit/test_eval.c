@@ -70,23 +70,35 @@ static double direct_lp(const float *lg, int target)
     return (double)((long double)lg[target] - mx - logl(s));
 }
 
-/* The perplexity protocol done by hand: chunks from an empty cache, predictions at first … ctx−2. */
-static double direct_nll(model_ctx *c, const int *tok, int ctx, int chunks, int first, double *loss_pos)
+/* The perplexity protocol done by hand: chunks from an empty cache (fed in calls of `block` tokens,
+ * 0 = one call), predictions at first … ctx−2. */
+static double direct_nll_blocked(model_ctx *c, const int *tok, int ctx, int chunks, int first, int block,
+                                 double *loss_pos)
 {
     rope_error err = {{0}};
     double sum = 0;
     long cnt = 0;
+    if (block <= 0) block = ctx;
     for (int p = 0; p < ctx - 1; p++) loss_pos[p] = 0;
     for (int k = 0; k < chunks; k++) {
+        const int *tk = tok + (long)k * ctx;
         model_ctx_reset(c);
-        if (model_eval(c, tok + (long)k * ctx, ctx, &err)) { fprintf(stderr, "%s\n", err.msg); return NAN; }
-        for (int p = 0; p < ctx - 1; p++) {
-            double l = -direct_lp(model_logits(c, p), tok[(long)k * ctx + p + 1]);
-            loss_pos[p] += l / chunks;
-            if (p >= first) { sum += l; cnt++; }
+        for (int at = 0; at < ctx; at += block) {
+            int nb = ctx - at < block ? ctx - at : block;
+            if (model_eval(c, tk + at, nb, &err)) { fprintf(stderr, "%s\n", err.msg); return NAN; }
+            for (int i = 0; i < nb && at + i < ctx - 1; i++) {
+                double l = -direct_lp(model_logits(c, i), tk[at + i + 1]);
+                loss_pos[at + i] += l / chunks;
+                if (at + i >= first) { sum += l; cnt++; }
+            }
         }
     }
     return sum / cnt;
+}
+
+static double direct_nll(model_ctx *c, const int *tok, int ctx, int chunks, int first, double *loss_pos)
+{
+    return direct_nll_blocked(c, tok, ctx, chunks, first, 0, loss_pos);
 }
 
 static void test_ppl(void)
@@ -105,7 +117,7 @@ static void test_ppl(void)
     eval_ppl_result r;
     double lp[127], want[127];
     /* llama.cpp scoring, every chunk */
-    CHECK_INT(eval_ppl(&c, tok, N, 128, 0, EVAL_SCORE_HALF, &r, lp, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 0 }, &r, lp, NULL, NULL, &err), 0);
     double nll = direct_nll(&c, tok, 128, 3, 64, want);
     CHECK_INT(r.n_chunks, 3);
     CHECK_INT(r.n_scored, 3 * 63);
@@ -120,7 +132,7 @@ static void test_ppl(void)
     CHECK_NEAR(r.nll, mr.nll, 1e-6);
     CHECK_NEAR(r.nll_stderr, mr.nll_stderr, 1e-6);
     /* every position, two chunks at most */
-    CHECK_INT(eval_ppl(&c, tok, N, 128, 2, EVAL_SCORE_ALL, &r, NULL, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 2, EVAL_SCORE_ALL, 0 }, &r, NULL, NULL, NULL, &err), 0);
     nll = direct_nll(&c, tok, 128, 2, 0, want);
     CHECK_INT(r.n_chunks, 2);
     CHECK_INT(r.n_scored, 2 * 127);
@@ -142,13 +154,31 @@ static void test_ppl(void)
         }
         CHECK_NEAR(r.nll_stderr, sqrt(v / (n - 1) / n), 1e-9);
     }
+    /* chunks fed in blocks: a static method scores the same to rounding */
+    eval_ppl_result rb;
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_ALL, 24 }, &rb, lp, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_ALL, 0 }, &r, NULL, NULL, NULL, &err), 0);
+    CHECK_NEAR(rb.nll, r.nll, 1e-5);
+    /* a dynamic method re-scales at every call: blocks change the numbers, and match the hand loop */
+    rope_params dyn = m.rope;
+    dyn.method = ROPE_DYNAMIC_YARN;
+    CHECK_INT(model_ctx_set_rope(&c, &dyn, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 24 }, &rb, lp, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, N, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 0 }, &r, NULL, NULL, NULL, &err), 0);
+    CHECK(fabs(rb.nll - r.nll) > 1e-6);
+    nll = direct_nll_blocked(&c, tok, 128, 3, 64, 24, want);
+    CHECK_NEAR(rb.nll, nll, 1e-9);
+    worst = 0;
+    for (int p = 0; p < 127; p++) worst = fmax(worst, fabs(lp[p] - want[p]));
+    CHECK(worst < 1e-9);
+    CHECK_INT(model_ctx_set_rope(&c, &rp, &err), 0);
     /* a single chunk is enough for eval_ppl */
-    CHECK_INT(eval_ppl(&c, tok, 130, 128, 0, EVAL_SCORE_HALF, &r, NULL, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, 130, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 0 }, &r, NULL, NULL, NULL, &err), 0);
     CHECK_INT(r.n_chunks, 1);
     /* refusals */
-    CHECK_INT(eval_ppl(&c, tok, 100, 128, 0, EVAL_SCORE_HALF, &r, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(eval_ppl(&c, tok, 100, 128, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 0 }, &r, NULL, NULL, NULL, &err), -1);
     CHECK_HAS(err.msg, "needs at least 128");
-    CHECK_INT(eval_ppl(&c, tok, N, 256, 0, EVAL_SCORE_HALF, &r, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(eval_ppl(&c, tok, N, 256, &(eval_ppl_opts){ 0, EVAL_SCORE_HALF, 0 }, &r, NULL, NULL, NULL, &err), -1);
     model_ctx_free(&c);
     model_free(&m);
 }
@@ -190,7 +220,7 @@ static void test_position_blind(void)
     eval_sweep_point pts[N_ALL * 4];
     double *loss = malloc(sizeof(double) * N_ALL * 127);
     rope_error err = {{0}};
-    CHECK_INT(eval_sweep(&c, &m.rope, all_methods, N_ALL, ctxs, 4, 0, tok, N, 2, EVAL_SCORE_HALF, pts, loss, NULL,
+    CHECK_INT(eval_sweep(&c, &m.rope, all_methods, N_ALL, ctxs, 4, 0, tok, N, &(eval_ppl_opts){ 2, EVAL_SCORE_HALF, 0 }, pts, loss, NULL,
                          NULL, &err), 0);
     for (int i = 1; i < N_ALL; i++) {
         for (int j = 0; j < 4; j++) {
@@ -213,7 +243,7 @@ static void test_position_blind(void)
     CHECK_INT(q.method, ROPE_DYNAMIC);
     /* cancelling through the progress callback */
     int stop = 3;
-    CHECK_INT(eval_sweep(&c, &m.rope, all_methods, N_ALL, ctxs, 4, 0, tok, N, 2, EVAL_SCORE_HALF, pts, NULL,
+    CHECK_INT(eval_sweep(&c, &m.rope, all_methods, N_ALL, ctxs, 4, 0, tok, N, &(eval_ppl_opts){ 2, EVAL_SCORE_HALF, 0 }, pts, NULL,
                          cancel_at, &stop, &err), -1);
     CHECK_HAS(err.msg, "cancelled");
     free(loss);
@@ -236,7 +266,7 @@ static void test_sweep_factor_one(void)
     rope_method ms[] = { ROPE_NONE, ROPE_LINEAR, ROPE_NTK, ROPE_DYNAMIC, ROPE_YARN };
     eval_sweep_point pts[5 * 3];
     rope_error err = {{0}};
-    CHECK_INT(eval_sweep(&c, &m.rope, ms, 5, ctxs, 3, 0, tok, N, 0, EVAL_SCORE_ALL, pts, NULL, NULL, NULL, &err), 0);
+    CHECK_INT(eval_sweep(&c, &m.rope, ms, 5, ctxs, 3, 0, tok, N, &(eval_ppl_opts){ 0, EVAL_SCORE_ALL, 0 }, pts, NULL, NULL, NULL, &err), 0);
     for (int i = 1; i < 5; i++) {
         CHECK_REL(pts[i * 3 + 0].r.ppl, pts[0].r.ppl, 1e-5);
         CHECK_REL(pts[i * 3 + 1].r.ppl, pts[1].r.ppl, 1e-5);
@@ -244,7 +274,7 @@ static void test_sweep_factor_one(void)
     }
     /* a length past the context or the text is refused */
     int bad[] = { 256 };
-    CHECK_INT(eval_sweep(&c, &m.rope, ms, 1, bad, 1, 0, tok, N, 0, EVAL_SCORE_ALL, pts, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(eval_sweep(&c, &m.rope, ms, 1, bad, 1, 0, tok, N, &(eval_ppl_opts){ 0, EVAL_SCORE_ALL, 0 }, pts, NULL, NULL, NULL, &err), -1);
     model_ctx_free(&c);
     model_free(&m);
 }

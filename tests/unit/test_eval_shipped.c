@@ -47,7 +47,7 @@ int main(void)
     CHECK_INT(model_ctx_init(&c, &m, &cp, &err), 0);
     rope_method ms[] = { ROPE_NONE, ROPE_YARN };
     eval_sweep_point pts[4];
-    CHECK_INT(eval_sweep(&c, &m.rope, ms, 2, ctxs, 2, 0, tok, n, 2, EVAL_SCORE_HALF, pts, NULL, NULL, NULL, &err), 0);
+    CHECK_INT(eval_sweep(&c, &m.rope, ms, 2, ctxs, 2, 0, tok, n, &(eval_ppl_opts){ 2, EVAL_SCORE_HALF, 0 }, pts, NULL, NULL, NULL, &err), 0);
     double none_L = pts[0].r.ppl, none_4L = pts[1].r.ppl, yarn_4L = pts[3].r.ppl;
     printf("held-out slice: none ppl %.3f at L, %.3f at 4L; yarn (s 4) %.3f at 4L\n", none_L, none_4L, yarn_4L);
     CHECK(none_4L > 1.5 * yarn_4L);
