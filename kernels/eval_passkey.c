@@ -51,7 +51,7 @@ static int argmax(const float *v, int n)
 static int key_logprob(model_ctx *c, const float *row, int prompt_len, const int *ans, double *lp, rope_error *err)
 {
     int V = c->m->hp.n_vocab;
-    c->n_past = prompt_len;
+    if (model_ctx_rewind(c, prompt_len, err)) return -1;
     double s = eval_logprob(row, V, ans[0]);
     if (model_eval(c, ans, EVAL_PASSKEY_GEN - 1, err)) return -1;
     for (int j = 0; j + 1 < EVAL_PASSKEY_GEN; j++) s += eval_logprob(model_logits(c, j), V, ans[j + 1]);

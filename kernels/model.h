@@ -164,6 +164,10 @@ int    model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, 
 void   model_ctx_free(model_ctx *c);
 /* Empties the cache (keeps the method). */
 void   model_ctx_reset(model_ctx *c);
+/* Keeps only the first n_past cached tokens (0 <= n_past <= c->n_past): the next model_eval
+ * continues at position n_past and overwrites what followed; the kept keys stay as they were
+ * rotated. For scoring several continuations of one prompt. */
+int    model_ctx_rewind(model_ctx *c, int n_past, rope_error *err);
 /* Switches method/parameters; empties the cache. */
 int    model_ctx_set_rope(model_ctx *c, const rope_params *p, rope_error *err);
 

@@ -161,6 +161,15 @@ void model_ctx_reset(model_ctx *c)
     c->k_gen = c->table_gen;
 }
 
+int model_ctx_rewind(model_ctx *c, int n_past, rope_error *err)
+{
+    if (n_past < 0 || n_past > c->n_past)
+        return rope_fail(err, "cannot rewind the cache to %d tokens: it holds %d", n_past, c->n_past);
+    c->n_past = n_past;
+    c->n_logits = 0;
+    return 0;
+}
+
 int model_ctx_set_rope(model_ctx *c, const rope_params *p, rope_error *err)
 {
     if (check_rope(c->m, p, err)) return -1;
