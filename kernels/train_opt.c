@@ -523,7 +523,7 @@ static int save_all(train_session *s, const train_run_opts *ro, rope_error *err)
 int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, void *user, rope_error *err)
 {
     const long total = s->cfg.opt.total;
-    double t0 = now_s(), t_rep = t0, t_ckpt = t0;
+    double t0 = now_s(), t_rep = t0, t_ckpt = t0, t_pause = 0.0;  /* pause: eval/ckpt time since the report */
     long step0 = s->step, rep_steps = 0;
     double rep_loss = 0.0, rep_tok = 0.0, rep_flops = 0.0;
     int stop = 0, log_every = ro->log_every > 0 ? ro->log_every : 1;
@@ -544,18 +544,20 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             p.loss = rep_loss / (double)rep_steps;
             p.lr = st.lr;
             p.grad_norm = st.grad_norm;
-            p.tok_per_s = t > t_rep ? rep_tok / (t - t_rep) : 0.0;
-            p.gflops = t > t_rep ? rep_flops / (t - t_rep) * 1e-9 : 0.0;
+            double dt = t - t_rep - t_pause;
+            p.tok_per_s = dt > 0 ? rep_tok / dt : 0.0;
+            p.gflops = dt > 0 ? rep_flops / dt * 1e-9 : 0.0;
             p.elapsed_s = t - t0;
             p.eta_s = (double)(total - s->step) * (t - t0) / (double)(s->step - step0);
             if (fn && fn(user, &p)) stop = 1;
             t_rep = now_s();
+            t_pause = 0.0;
             rep_steps = 0;
             rep_loss = rep_tok = rep_flops = 0.0;
         }
         int eval_now = (ro->eval_every > 0 && s->step % ro->eval_every == 0) || s->step == total;
         if (eval_now && s->eval_n > 0) {
-            double l;
+            double l, te = now_s();
             if (train_session_eval(s, &l, err)) return -1;
             memset(&p, 0, sizeof p);
             p.ev = TRAIN_EV_EVAL;
@@ -564,9 +566,10 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             p.loss = l;
             p.elapsed_s = now_s() - t0;
             if (fn && fn(user, &p)) stop = 1;
-            t_rep = now_s();   /* evaluation time is not training throughput */
+            t_pause += now_s() - te;   /* evaluation time is not training throughput */
         }
         if ((ro->ckpt_path || ro->gguf_path) && now_s() - t_ckpt >= ro->ckpt_every_s && s->step < total && !stop) {
+            double tc = now_s();
             if (save_all(s, ro, err)) return -1;
             t_ckpt = now_s();
             memset(&p, 0, sizeof p);
@@ -576,7 +579,7 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             p.path = ro->ckpt_path ? ro->ckpt_path : ro->gguf_path;
             p.elapsed_s = t_ckpt - t0;
             if (fn && fn(user, &p)) stop = 1;
-            t_rep = now_s();
+            t_pause += now_s() - tc;
         }
     }
     if (save_all(s, ro, err)) return -1;
