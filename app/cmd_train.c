@@ -58,6 +58,9 @@ static void help(int finetune)
            "  --seed N           weights and data [1]\n"
            "  --passkey-frac X   passkey episodes [0.15]   --kv-frac X   key-value recall [0.10]\n"
            "  --copy-frac X      copy episodes: a random list repeated with filler between [0.10]\n"
+           "  --repeat-frac X    repeat episodes: short random lists repeated back to back [0]\n"
+           "  --repeat-warmup N  the first N steps draw only repeat episodes, so the heads that find and copy\n"
+           "                     earlier text form before natural text takes over [0]\n"
            "run:\n"
            "  --out-dir DIR      checkpoint, exports, held-out text (required)\n"
            "  --out FILE.gguf    final export [DIR/model.gguf; also written at every checkpoint]\n"
@@ -71,8 +74,8 @@ typedef struct opts {
     const char *out_dir, *corpus, *out, *model;
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
     int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
-    long steps, warmup;
-    double lr, min_lr, wd, clip, ckpt_every, passkey, kv, copy, short_frac;
+    long steps, warmup, repeat_warmup;
+    double lr, min_lr, wd, clip, ckpt_every, passkey, kv, copy, repeat, short_frac;
     long long seed;
 } opts;
 
@@ -112,6 +115,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         INT("--short-ctx", o->short_ctx, 2, 1 << 20)
         INT("--steps", o->steps, 1, 1 << 30)
         INT("--warmup", o->warmup, 0, 1 << 30)
+        INT("--repeat-warmup", o->repeat_warmup, 0, 1 << 30)
         INT("--seed", o->seed, 0, 2147483647)
         DBL("--lr", o->lr, -1e9, 1e9)
         DBL("--min-lr", o->min_lr, 0, 10)
@@ -121,6 +125,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         DBL("--passkey-frac", o->passkey, 0, 1)
         DBL("--kv-frac", o->kv, 0, 1)
         DBL("--copy-frac", o->copy, 0, 1)
+        DBL("--repeat-frac", o->repeat, 0, 1)
         DBL("--short-frac", o->short_frac, 0, 1)
         else if (!strcmp(argv[i], "--tied") && !finetune) o->tied = 1;
         else if (!strcmp(argv[i], "--resume")) o->resume = 1;
@@ -297,6 +302,8 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->mix.passkey = o.passkey;
     cfg->mix.kv = o.kv;
     cfg->mix.copy = o.copy;
+    cfg->mix.repeat = o.repeat;
+    cfg->repeat_steps = o.repeat_warmup;
 
     /* the architecture: flags (train) or the starting model (finetune) */
     if (finetune && !o.resume) {
@@ -438,8 +445,9 @@ int cmd_train_run(int argc, char **argv, int finetune)
                 s->cfg.opt.lr_max, s->cfg.opt.lr_min, s->cfg.opt.warmup, s->cfg.opt.weight_decay, s->cfg.opt.clip,
                 (unsigned long long)s->cfg.seed, s->cfg.n_threads);
         fprintf(stderr, "%s: corpus %s: %zu bytes training, %zu held out (-> %s); tasks %.2f passkey, %.2f kv, "
-                        "%.2f copy\n", cmd, o.corpus, data.n_train, data.n_heldout, path_held, s->cfg.mix.passkey,
-                s->cfg.mix.kv, s->cfg.mix.copy);
+                        "%.2f copy, %.2f repeat; %ld repeat-only warm-up steps\n", cmd, o.corpus, data.n_train,
+                data.n_heldout, path_held, s->cfg.mix.passkey, s->cfg.mix.kv, s->cfg.mix.copy, s->cfg.mix.repeat,
+                s->cfg.repeat_steps);
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -414,11 +414,35 @@ int corpus_copy(uint8_t *out, int len, uint64_t *rng, const uint8_t *filler, siz
     return 0;
 }
 
+int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err)
+{
+    if (len < 2) return rope_fail(err, "a repeat episode needs at least 2 tokens; %d requested", len);
+    int at = 0;
+    while (at < len) {
+        char list[64];
+        int items = 1 + (int)rand_below(rng, 4), nl = 0;
+        for (int i = 0; i < items; i++) {
+            if (nl) list[nl++] = ' ';
+            size_t room = sizeof list - (size_t)nl;
+            nl += rand_below(rng, 2) ? snprintf(list + nl, room, "%d", 10000 + (int)rand_below(rng, 90000))
+                                     : snprintf(list + nl, room, "%s", kv_names[rand_below(rng, N_KV_NAMES)]);
+        }
+        list[nl++] = '\n';
+        for (int k = 2 + (int)rand_below(rng, 5); k > 0 && at < len; k--) {
+            int n = nl < len - at ? nl : len - at;
+            memcpy(out + at, list, (size_t)n);
+            at += n;
+        }
+    }
+    return 0;
+}
+
 void corpus_mix_default(corpus_mix *mx)
 {
     mx->passkey = 0.15;
     mx->kv = 0.10;
     mx->copy = 0.10;
+    mx->repeat = 0.0;
     mx->grass = 0.3;
 }
 
@@ -436,7 +460,12 @@ corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, 
     uint64_t rng = seed * 0xD1B54A32D192ED03ull ^ (index + 1) * 0x9E3779B97F4A7C15ull;
     corpus_rand(&rng);
     double u = corpus_rand_unit(&rng);
-    if (len >= CORPUS_TASK_MIN && u < mx->passkey + mx->kv + mx->copy) {
+    double tasks = mx->passkey + mx->kv + mx->copy;
+    if (len >= CORPUS_TASK_MIN && u >= tasks && u < tasks + mx->repeat) {
+        corpus_repeat(out, len, &rng, NULL);
+        return CORPUS_REPEAT;
+    }
+    if (len >= CORPUS_TASK_MIN && u < tasks) {
         int grass = corpus_rand_unit(&rng) < mx->grass;
         const uint8_t *fill = grass ? NULL : c->train;
         size_t nf = grass ? 0 : c->n_train;

@@ -56,19 +56,22 @@ typedef enum corpus_kind {
     CORPUS_TEXT,        /* a window of the training text at a random offset */
     CORPUS_PASSKEY,     /* a passkey episode filling the whole window */
     CORPUS_KV,          /* key–value recall filling the whole window */
-    CORPUS_COPY         /* a random list repeated with filler between the repeats (dense copying, the
+    CORPUS_COPY,        /* a random list repeated with filler between the repeats (dense copying, the
                            skill retrieval is built on) */
+    CORPUS_REPEAT       /* short random lists, each repeated back to back (the induction warm-up) */
 } corpus_kind;
+#define CORPUS_KINDS 5
 
 typedef struct corpus_mix {
     double passkey;     /* fraction of sequences that are passkey episodes */
     double kv;          /* fraction that are key–value recall */
     double copy;        /* fraction that are copy episodes */
+    double repeat;      /* fraction that are repeat episodes */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
 
-/* passkey 0.15, kv 0.10, copy 0.10, grass 0.3 */
+/* passkey 0.15, kv 0.10, copy 0.10, repeat 0, grass 0.3 */
 void corpus_mix_default(corpus_mix *mx);
 
 /* Fills out[0..len) with sequence `index` of stream `seed` drawn from the training split (len >= 2).
@@ -105,6 +108,13 @@ int corpus_kv(uint8_t *out, int len, int n_pairs, int n_query, uint64_t *rng, co
  * repeats (per episode none, up to 64, up to 256 or up to len/2 bytes). */
 int corpus_copy(uint8_t *out, int len, uint64_t *rng, const uint8_t *filler, size_t n_filler, size_t filler_off,
                 rope_error *err);
+
+/* A repeat episode of exactly len bytes (len >= 2): lists of 1–4 items (5-digit numbers and names,
+ * space-separated, ending in a newline), each written 2–6 times back to back, then the next list,
+ * until the window is full. Everything after a list's first copy is predictable by copying — the
+ * densest signal for the attention heads that find an earlier match and copy what followed it (the
+ * skill passkey retrieval needs), which natural text alone teaches only after far more tokens. */
+int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */
 uint64_t corpus_rand(uint64_t *state);

@@ -182,6 +182,7 @@ typedef struct train_config {
     int      short_len;      /* curriculum: rows may instead hold seq_len/short_len sequences of short_len */
     double   short_frac;     /* fraction of rows made of short sequences (0: none) */
     corpus_mix mix;          /* the task mixture */
+    long     repeat_steps;   /* the first repeat_steps steps draw only repeat episodes (induction warm-up) */
     train_opt opt;
     uint64_t seed;           /* weights and data */
     int      n_threads;

@@ -124,11 +124,15 @@ int train_config_check(const train_config *cfg, rope_error *err)
             return rope_fail(err, "the context %d is not divisible into short sequences of %d tokens; pick a "
                                   "short length that divides it", cfg->seq_len, cfg->short_len);
     }
-    double mx = cfg->mix.passkey + cfg->mix.kv + cfg->mix.copy;
-    if (!(cfg->mix.passkey >= 0 && cfg->mix.kv >= 0 && cfg->mix.copy >= 0 && mx <= 1.0 && cfg->mix.grass >= 0 &&
-          cfg->mix.grass <= 1.0))
-        return rope_fail(err, "task fractions passkey %g + kv %g + copy %g must add up to at most 1",
-                         cfg->mix.passkey, cfg->mix.kv, cfg->mix.copy);
+    const corpus_mix *x = &cfg->mix;
+    double mx = x->passkey + x->kv + x->copy + x->repeat;
+    if (!(x->passkey >= 0 && x->kv >= 0 && x->copy >= 0 && x->repeat >= 0 && mx <= 1.0 && x->grass >= 0 &&
+          x->grass <= 1.0))
+        return rope_fail(err, "task fractions passkey %g + kv %g + copy %g + repeat %g must add up to at most 1",
+                         x->passkey, x->kv, x->copy, x->repeat);
+    if (cfg->repeat_steps < 0 || cfg->repeat_steps > cfg->opt.total)
+        return rope_fail(err, "%ld repeat warm-up steps: use 0 to the run's %ld steps", cfg->repeat_steps,
+                         cfg->opt.total);
     if (cfg->n_threads < 1 || cfg->n_threads > 256)
         return rope_fail(err, "%d threads is out of range; use 1 to 256", cfg->n_threads);
     if (cfg->eval_seqs < 0 || cfg->eval_seqs > 100000)
@@ -215,7 +219,9 @@ void train_session_free(train_session *s)
 /* Appends sequence number s->cursor of length T to the batch being built. */
 static void add_seq(train_session *s, int T, int *ntok, int *nseq)
 {
-    corpus_sample(s->data, &s->cfg.mix, s->cfg.seed, s->cursor++, T + 1, s->bytes_buf);
+    static const corpus_mix warm = { .repeat = 1.0 };
+    const corpus_mix *mx = s->step < s->cfg.repeat_steps ? &warm : &s->cfg.mix;
+    corpus_sample(s->data, mx, s->cfg.seed, s->cursor++, T + 1, s->bytes_buf);
     for (int t = 0; t < T; t++) {
         s->tokens_buf[*ntok + t] = s->bytes_buf[t];
         s->targets_buf[*ntok + t] = s->bytes_buf[t + 1];
@@ -282,7 +288,7 @@ int train_session_eval(train_session *s, double *loss, rope_error *err)
 /* --- checkpoints ---------------------------------------------------------------------------------------- */
 
 #define CKPT_MAGIC   "RSCKPT01"
-#define CKPT_VERSION 2   /* 2 added the copy fraction; 1 is read with copy = 0 */
+#define CKPT_VERSION 3   /* 3 added repeat and its warm-up, 2 the copy fraction; older files read them as 0 */
 
 typedef struct wr {
     FILE *f;
@@ -362,6 +368,7 @@ static void w_config(wr *w, const train_config *c)
     w_f64(w, c->opt.beta1); w_f64(w, c->opt.beta2); w_f64(w, c->opt.eps); w_f64(w, c->opt.weight_decay);
     w_f64(w, c->opt.clip); w_i64(w, (int64_t)c->seed); w_i64(w, c->n_threads); w_i64(w, c->eval_seqs);
     w_f64(w, c->mix.copy);
+    w_f64(w, c->mix.repeat); w_i64(w, c->repeat_steps);
 }
 static void r_config(rd *r, train_config *c, int64_t version)
 {
@@ -371,6 +378,8 @@ static void r_config(rd *r, train_config *c, int64_t version)
     c->opt.beta1 = r_f64(r); c->opt.beta2 = r_f64(r); c->opt.eps = r_f64(r); c->opt.weight_decay = r_f64(r);
     c->opt.clip = r_f64(r); c->seed = (uint64_t)r_i64(r); c->n_threads = (int)r_i64(r); c->eval_seqs = (int)r_i64(r);
     c->mix.copy = version >= 2 ? r_f64(r) : 0.0;
+    c->mix.repeat = version >= 3 ? r_f64(r) : 0.0;
+    c->repeat_steps = version >= 3 ? r_i64(r) : 0;
 }
 
 int train_ckpt_save(const train_session *s, const char *path, rope_error *err)

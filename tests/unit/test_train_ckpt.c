@@ -44,6 +44,8 @@ static void small_cfg(train_config *cfg)
     cfg->short_frac = 0.4;
     cfg->mix.passkey = 0.3;
     cfg->mix.kv = 0.3;
+    cfg->mix.repeat = 0.2;
+    cfg->repeat_steps = 4;     /* the resume below lands inside the repeat-only warm-up */
     cfg->opt.total = 6;
     cfg->opt.warmup = 2;
     cfg->opt.lr_max = 3e-3;
@@ -78,8 +80,12 @@ static void test_resume(const corpus *data)
     CHECK(train_ckpt_save(b, ck, &err) == 0);
     train_session_free(b);
     cfg.n_threads = 2;
+    cfg.repeat_steps = 0;      /* the file's run configuration wins: its warm-up and mix are resumed */
+    cfg.mix.repeat = 0;
     CHECK(train_session_resume(b, &cfg, data, ck, &err) == 0);
     CHECK_INT(b->step, 3);
+    CHECK_INT(b->cfg.repeat_steps, 4);
+    CHECK(b->cfg.mix.repeat == 0.2);
     for (int i = 3; i < 6; i++) {
         train_stats st;
         CHECK(train_session_step(b, &st, &err) == 0);

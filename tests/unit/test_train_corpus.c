@@ -167,6 +167,57 @@ static void test_copy(void)
     CHECK(corpus_copy(out, 40, &r, NULL, 0, 0, &err) == -1);
 }
 
+/* Lines of 1–4 items (5-digit numbers or lowercase names), each written 2–6 times in a row; only the
+ * window's last line and run may be cut short. */
+static void test_repeat(void)
+{
+    enum { LEN = 4096 };
+    static uint8_t out[LEN + 1];
+    rope_error err;
+    int runs = 0, bytes_copyable = 0;
+    for (int seed = 1; seed <= 20; seed++) {
+        uint64_t r = (uint64_t)seed;
+        memset(out, 0, sizeof out);
+        CHECK(corpus_repeat(out, LEN, &r, &err) == 0);
+        CHECK(out[LEN - 1] != 0);
+        const char *p = (const char *)out, *end = p + LEN;
+        const char *prev = NULL;
+        size_t prev_n = 0;
+        int run = 0;
+        while (p < end) {
+            const char *eol = memchr(p, '\n', (size_t)(end - p));
+            size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+            if (!eol) {                    /* the cut-off tail: the current list again, or a new one begun */
+                for (size_t i = 0; i < n; i++)
+                    CHECK((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'z') || p[i] == ' ');
+                break;
+            }
+            int items = 1;
+            for (size_t i = 0; i + 1 < n; i++) {
+                char ch = p[i];
+                CHECK((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || ch == ' ');
+                items += ch == ' ';
+            }
+            CHECK(items >= 1 && items <= 4);
+            if (prev && n == prev_n && memcmp(p, prev, n) == 0) {
+                run++;
+                bytes_copyable += (int)n;
+            } else {
+                if (prev) { CHECK(run >= 2 && run <= 6); runs++; }
+                run = 1;
+            }
+            prev = p;
+            prev_n = n;
+            p += n;
+        }
+    }
+    CHECK(runs > 100);
+    /* most of the window repeats an earlier line (2–6 copies: on average 4, i.e. 3/4 copyable) */
+    CHECK(bytes_copyable > 20 * LEN / 2);
+    uint64_t r = 1;
+    CHECK(corpus_repeat(out, 1, &r, &err) == -1);
+}
+
 static void test_sampler(void)
 {
     size_t n = 300000;
@@ -177,7 +228,8 @@ static void test_sampler(void)
     corpus_mix mx;
     corpus_mix_default(&mx);
     uint8_t a[513], b[513];
-    int kinds[4] = { 0, 0, 0, 0 };
+    mx.repeat = 0.20;
+    int kinds[CORPUS_KINDS] = { 0 };
     for (uint64_t i = 0; i < 4000; i++) {
         corpus_kind k = corpus_sample(&c, &mx, 7, i, 513, a);
         kinds[k]++;
@@ -192,12 +244,22 @@ static void test_sampler(void)
     CHECK_NEAR(kinds[CORPUS_PASSKEY] / 4000.0, 0.15, 0.03);
     CHECK_NEAR(kinds[CORPUS_KV] / 4000.0, 0.10, 0.03);
     CHECK_NEAR(kinds[CORPUS_COPY] / 4000.0, 0.10, 0.03);
-    /* without copy episodes the stream is the one a mix without that field drew */
+    CHECK_NEAR(kinds[CORPUS_REPEAT] / 4000.0, 0.20, 0.03);
+    /* without copy and repeat episodes neither is drawn, and a text window stays the same window */
     corpus_mix nocopy = mx;
     nocopy.copy = 0;
-    int kinds2[4] = { 0, 0, 0, 0 };
-    for (uint64_t i = 0; i < 1000; i++) kinds2[corpus_sample(&c, &nocopy, 7, i, 513, a)]++;
+    nocopy.repeat = 0;
+    int kinds2[CORPUS_KINDS] = { 0 };
+    for (uint64_t i = 0; i < 1000; i++) {
+        corpus_kind k = corpus_sample(&c, &nocopy, 7, i, 513, a);
+        kinds2[k]++;
+        if (k == CORPUS_PASSKEY || k == CORPUS_KV) CHECK(corpus_sample(&c, &mx, 7, i, 513, b) == k);
+    }
     CHECK_INT(kinds2[CORPUS_COPY], 0);
+    CHECK_INT(kinds2[CORPUS_REPEAT], 0);
+    /* the warm-up mix: repeat episodes only */
+    corpus_mix warm = { .repeat = 1.0 };
+    for (uint64_t i = 0; i < 100; i++) CHECK(corpus_sample(&c, &warm, 7, i, 513, a) == CORPUS_REPEAT);
     /* another seed, another stream */
     corpus_sample(&c, &mx, 8, 0, 513, b);
     corpus_sample(&c, &mx, 7, 0, 513, a);
@@ -215,6 +277,7 @@ int main(void)
     test_passkey();
     test_kv();
     test_copy();
+    test_repeat();
     test_sampler();
     return check_done("test_train_corpus");
 }

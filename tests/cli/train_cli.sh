@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# tests/cli/train_cli.sh — `ropescope train` and `finetune` from the command line on a tiny model and
+# a generated text: a short run writes a checkpoint and a GGUF that `ppl` loads, --resume continues it
+# to a longer schedule, finetune continues the GGUF at a longer context with YaRN, the repeat warm-up
+# is reported, and bad input (a missing corpus, a learning rate of 0, a context not divisible into the
+# short sequences, fractions over 1, a warm-up longer than the run, a checkpoint of another
+# architecture, an existing checkpoint without --resume, a method GGUF cannot hold) gives one error
+# line and a non-zero exit, leaving the run's files as they were.
+set -uo pipefail
+bin=$1 src=$2
+. "$src/tests/cli/lib/harness.sh"
+
+# a generated corpus: numbered sentences (no third-party text)
+$py - "$tmp/text.txt" <<'PY'
+import random, sys
+r = random.Random(5)
+words = "the a river stone cloud light of and in over under green blue small old new house field".split()
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write(" ".join(r.choice(words) for _ in range(r.randint(4, 12))).capitalize() + ".\n")
+PY
+
+tiny=(--corpus "$tmp/text.txt" --d-model 16 --layers 2 --heads 2 --ffn 32 --ctx 64 --batch 2 --threads 1
+      --warmup 2 --eval-every 5 --log-every 5 --ckpt-every 1000)
+run="$tmp/run"
+
+# a short run: progress lines, a checkpoint, a GGUF the engine loads
+if "$bin" train --out-dir "$run" "${tiny[@]}" --steps 10 --repeat-warmup 3 --repeat-frac 0.1 >"$tmp/out" 2>"$tmp/log"; then
+  ok
+  grep -q '^step 10/10  loss' "$tmp/log" && ok || bad "train: no progress line for step 10: $(tail -3 "$tmp/log")"
+  grep -q '3 repeat-only warm-up steps' "$tmp/log" && ok || bad "train: the warm-up is not reported"
+  grep -q 'held-out loss' "$tmp/log" && ok || bad "train: no held-out evaluation"
+  [ -s "$run/ckpt.bin" ] && [ -s "$run/model.gguf" ] && [ -s "$run/heldout.txt" ] && ok \
+    || bad "train: missing ckpt.bin, model.gguf or heldout.txt"
+  has "Final estimate: PPL" ppl --model "$run/model.gguf" --ctx 64 --max-chunks 2 --threads 1 "$run/heldout.txt"
+else
+  bad "train exited $?: $(tail -3 "$tmp/log")"
+fi
+
+# an existing checkpoint is never overwritten by a fresh start
+sum=$(md5sum <"$run/ckpt.bin")
+usage_error "--resume" train --out-dir "$run" "${tiny[@]}" --steps 10
+[ "$(md5sum <"$run/ckpt.bin")" = "$sum" ] && ok || bad "train: a refused start changed ckpt.bin"
+
+# --resume continues to a longer schedule
+if "$bin" train --out-dir "$run" "${tiny[@]}" --steps 14 --repeat-warmup 3 --repeat-frac 0.1 --resume >"$tmp/out" 2>"$tmp/log"; then
+  grep -q 'resumed .* at step 10' "$tmp/log" && ok || bad "resume: not resumed at step 10: $(head -3 "$tmp/log")"
+  grep -q 'finished at step 14/14' "$tmp/log" && ok || bad "resume: did not finish at 14"
+else
+  bad "train --resume exited $?: $(tail -3 "$tmp/log")"
+fi
+
+# another architecture cannot resume this checkpoint: one line, exit 1, the file untouched
+sum=$(md5sum <"$run/ckpt.bin")
+"$bin" train --out-dir "$run" "${tiny[@]}" --ffn 48 --steps 14 --resume >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'another architecture' "$tmp/err" && ok \
+  || bad "resume with another architecture: exit $rc, '$(cat "$tmp/err")'"
+[ "$(md5sum <"$run/ckpt.bin")" = "$sum" ] && ok || bad "a refused resume changed ckpt.bin"
+
+# finetune the GGUF at 2x its context with YaRN, keeping some short rows
+ft="$tmp/ft"
+if "$bin" finetune --model "$run/model.gguf" --out-dir "$ft" --corpus "$tmp/text.txt" --ctx 128 --batch 2 \
+     --steps 4 --threads 1 --method yarn --factor 2 --short-frac 0.5 --eval-every 2 >"$tmp/out" 2>"$tmp/log"; then
+  grep -q 'rope yarn factor 2 base 10000 orig ctx 64' "$tmp/log" && ok || bad "finetune: rope line: $(head -2 "$tmp/log")"
+  grep -q 'short rows 0.50 x 64' "$tmp/log" && ok || bad "finetune: curriculum line: $(sed -n 2p "$tmp/log")"
+  has "method yarn" ppl --model "$ft/model.gguf" --ctx 128 --max-chunks 1 --threads 1 "$ft/heldout.txt"
+else
+  bad "finetune exited $?: $(tail -3 "$tmp/log")"
+fi
+
+# bad input: one line, exit 2
+usage_error "cannot open" train --out-dir "$tmp/r2" "${tiny[@]/$tmp\/text.txt/$tmp/missing.txt}" --steps 2
+usage_error "learning rate" train --out-dir "$tmp/r2" "${tiny[@]}" --lr 0
+usage_error "not divisible" finetune --model "$run/model.gguf" --out-dir "$tmp/r3" --corpus "$tmp/text.txt" --ctx 160 \
+  --short-ctx 64 --short-frac 0.5
+usage_error "add up to at most 1" train --out-dir "$tmp/r2" "${tiny[@]}" --passkey-frac 0.5 --kv-frac 0.3 --repeat-frac 0.3
+usage_error "repeat warm-up" train --out-dir "$tmp/r2" "${tiny[@]}" --steps 5 --repeat-warmup 6
+usage_error "--ctx N is required" finetune --model "$run/model.gguf" --out-dir "$tmp/r3"
+usage_error "" finetune --model "$run/model.gguf" --out-dir "$tmp/r3" --ctx 128 --method dynamic --factor 2
+usage_error "unknown argument" train --out-dir "$tmp/r2" --bogus
+[ ! -e "$tmp/r2/ckpt.bin" ] && [ ! -e "$tmp/r3/ckpt.bin" ] && ok || bad "a refused run wrote a checkpoint"
+
+finish train_cli
