@@ -6,17 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmdutil.h"
+#include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
 #include "model.h"
 #include "ropeargs.h"
 
-/* cmd_ppl.c */
-int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
-                   rope_error *err);
-int cmd_parse_methods(const char *flag, const char *s, rope_method *out, int max, int *n, rope_error *err);
-int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err);
-int cmd_flag_given(int argc, char **argv, const char *flag);
 
 #define CMP_MAX_METHODS 16
 #define CMP_MAX_SEG 64

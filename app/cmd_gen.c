@@ -4,11 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmdutil.h"
+#include "modelcmd.h"
 #include "model.h"
 #include "ropeargs.h"
-
-int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
-                   rope_error *err);   /* cmd_ppl.c */
 
 static const char help[] =
     "usage: ropescope gen [--model FILE.gguf] [--ctx N] [-n N] [--temp T] [--top-k K] [--top-p P]\n"

@@ -6,17 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmdutil.h"
+#include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
 #include "model.h"
 #include "ropeargs.h"
 
-/* cmd_ppl.c */
-int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
-                   rope_error *err);
-int cmd_parse_int_list(const char *flag, const char *s, long lo, long hi, int *out, int max, int *n, rope_error *err);
-int cmd_parse_double_list(const char *flag, const char *s, double lo, double hi, double *out, int max, int *n,
-                          rope_error *err);
 
 #define PK_MAX_LIST 32
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cmd.h"
 #include "cmdutil.h"
+#include "modelcmd.h"
 #include "ropeargs.h"
 #include "train.h"
 
@@ -66,12 +67,13 @@ static void help(int finetune)
            "  --out FILE.gguf    final export [DIR/model.gguf; also written at every checkpoint]\n"
            "  --resume           continue from DIR/ckpt.bin (same architecture and corpus)\n"
            "  --threads T        [2]   --ckpt-every SEC [300]   --log-every N [10]   --eval-every N [200]\n"
+           "  --snapshots LIST   also keep the model after these steps as DIR/model-stepN.gguf (e.g. 25,50,100)\n"
            "  --bench            (train) time forward+backward+AdamW on random tokens; prints tok/s\n\n%s",
            ropeargs_help);
 }
 
 typedef struct opts {
-    const char *out_dir, *corpus, *out, *model;
+    const char *out_dir, *corpus, *out, *model, *snapshots;
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
     int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
     long steps, warmup, repeat_warmup;
@@ -102,6 +104,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         STR("--corpus", o->corpus)
         STR("--out", o->out)
         STR("--model", o->model)
+        STR("--snapshots", o->snapshots)
         INT("--d-model", o->d_model, 2, 16384)
         INT("--layers", o->layers, 1, TRAIN_MAX_LAYER)
         INT("--heads", o->heads, 1, 1024)
@@ -166,6 +169,8 @@ static int progress(void *user, const train_progress *p)
     else if (p->ev == TRAIN_EV_EVAL)
         fprintf(stderr, "eval step %ld: held-out loss %.4f nats/byte (ppl %.3f, %.3f bits/byte)\n", p->step,
                 p->loss, exp(p->loss), p->loss / log(2.0));
+    else if (p->ev == TRAIN_EV_SNAPSHOT)
+        fprintf(stderr, "snapshot step %ld -> %s\n", p->step, p->path);
     else
         fprintf(stderr, "checkpoint step %ld -> %s  (elapsed %s)\n", p->step, p->path, el);
     fflush(stderr);
@@ -276,7 +281,10 @@ int cmd_train_run(int argc, char **argv, int finetune)
     corpus data;
     memset(&data, 0, sizeof data);
     train_session *s = NULL;
-    char path_ckpt[4096], path_gguf[4096], path_kjv[4096], path_held[4096];
+    char path_ckpt[4096], path_gguf[4096], path_kjv[4096], path_held[4096], path_snap[4096];
+    enum { MAX_SNAPSHOTS = 64 };
+    int snap_steps[MAX_SNAPSHOTS], n_snap = 0;
+    long snap[MAX_SNAPSHOTS];
     if (!used || !ra || !cfg) { rc = cmd_error(cmd, 1, "out of memory"); goto done; }
     if (parse(argc, argv, &o, used, finetune, &err) || ropeargs_parse(argc, argv, ra, used, &err)) {
         rc = cmd_error(cmd, 2, "%s", err.msg);
@@ -379,6 +387,12 @@ int cmd_train_run(int argc, char **argv, int finetune)
         if (cfg->short_len >= cfg->seq_len) cfg->short_frac = 0.0;
     }
     if (train_config_check(cfg, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
+    if (o.snapshots && cmd_parse_int_list("--snapshots", o.snapshots, 1, o.steps, snap_steps, MAX_SNAPSHOTS, &n_snap,
+                                          &err)) {
+        rc = cmd_error(cmd, 2, "%s", err.msg);
+        goto done;
+    }
+    for (int k = 0; k < n_snap; k++) snap[k] = snap_steps[k];
 
     if (o.bench) {
         rc = bench(cmd, cfg, o.steps < 100 ? (int)o.steps : 9);
@@ -394,6 +408,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     if (!o.out) snprintf(path_gguf, sizeof path_gguf, "%s/model.gguf", o.out_dir);
     snprintf(path_kjv, sizeof path_kjv, "%s/kjv.txt", o.out_dir);
     snprintf(path_held, sizeof path_held, "%s/heldout.txt", o.out_dir);
+    snprintf(path_snap, sizeof path_snap, "%s/model-step", o.out_dir);
 
     /* the corpus */
     if (!strcmp(o.corpus, "kjv")) {
@@ -451,7 +466,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf };
+    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap };
     if (train_run(s, &ro, progress, NULL, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto done; }
     fprintf(stderr, "%s: %s at step %ld/%ld; model %s, checkpoint %s\n", cmd,
             s->step >= s->cfg.opt.total ? "finished" : "stopped", s->step, s->cfg.opt.total, path_gguf, path_ckpt);

@@ -245,7 +245,8 @@ int  train_session_resume(train_session *s, const train_config *cfg, const corpu
 typedef enum train_event {
     TRAIN_EV_STEP,           /* after a step (every log_every steps and the last) */
     TRAIN_EV_EVAL,           /* after a held-out evaluation */
-    TRAIN_EV_CKPT            /* after a checkpoint was written */
+    TRAIN_EV_CKPT,           /* after a checkpoint was written */
+    TRAIN_EV_SNAPSHOT        /* after a step's GGUF snapshot was written */
 } train_event;
 
 typedef struct train_progress {
@@ -257,7 +258,7 @@ typedef struct train_progress {
     double elapsed_s;        /* wall time of this run */
     double eta_s;            /* remaining steps at the average rate of this run */
     double gflops;           /* model GFLOP/s over the steps since the last report */
-    const char *path;        /* CKPT: the file */
+    const char *path;        /* CKPT, SNAPSHOT: the file */
 } train_progress;
 
 /* Return non-zero to stop the run (a checkpoint is still written). */
@@ -269,10 +270,13 @@ typedef struct train_run_opts {
     int    log_every;        /* steps between STEP reports */
     int    eval_every;       /* steps between held-out evaluations (0: only at the end) */
     const char *gguf_path;   /* exported at every checkpoint and at the end (NULL: never) */
+    const long *snapshots;   /* [n_snapshots] steps after which the model is also kept as its own GGUF */
+    int    n_snapshots;
+    const char *snapshot_prefix; /* their paths: prefix + step + ".gguf", e.g. "DIR/model-step" */
 } train_run_opts;
 
 /* Steps until s->step == total (or the callback asks to stop), with periodic evaluations,
- * checkpoints and GGUF exports, and a final checkpoint + export. */
+ * checkpoints and GGUF exports, snapshots at the listed steps, and a final checkpoint + export. */
 int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, void *user,
               rope_error *err);
 

@@ -577,6 +577,22 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             if (fn && fn(user, &p)) stop = 1;
             t_pause += now_s() - te;   /* evaluation time is not training throughput */
         }
+        for (int k = 0; k < ro->n_snapshots && ro->snapshot_prefix; k++) {
+            if (ro->snapshots[k] != s->step) continue;
+            char path[4096];
+            double tsn = now_s();
+            snprintf(path, sizeof path, "%s%ld.gguf", ro->snapshot_prefix, s->step);
+            if (train_model_save_gguf(&s->model, path, err)) return -1;
+            memset(&p, 0, sizeof p);
+            p.ev = TRAIN_EV_SNAPSHOT;
+            p.step = s->step;
+            p.total = total;
+            p.path = path;
+            p.elapsed_s = now_s() - t0;
+            if (fn && fn(user, &p)) stop = 1;
+            t_pause += now_s() - tsn;
+            break;
+        }
         if ((ro->ckpt_path || ro->gguf_path) && now_s() - t_ckpt >= ro->ckpt_every_s && s->step < total && !stop) {
             double tc = now_s();
             if (save_all(s, ro, err)) return -1;

@@ -60,10 +60,15 @@ sum=$(md5sum <"$run/ckpt.bin")
 # finetune the GGUF at 2x its context with YaRN, keeping some short rows
 ft="$tmp/ft"
 if "$bin" finetune --model "$run/model.gguf" --out-dir "$ft" --corpus "$tmp/text.txt" --ctx 128 --batch 2 \
-     --steps 4 --threads 1 --method yarn --factor 2 --short-frac 0.5 --eval-every 2 >"$tmp/out" 2>"$tmp/log"; then
+     --steps 4 --threads 1 --method yarn --factor 2 --short-frac 0.5 --eval-every 2 --snapshots 1,3 >"$tmp/out" 2>"$tmp/log"; then
   grep -q 'rope yarn factor 2 base 10000 orig ctx 64' "$tmp/log" && ok || bad "finetune: rope line: $(head -2 "$tmp/log")"
   grep -q 'short rows 0.50 x 64' "$tmp/log" && ok || bad "finetune: curriculum line: $(sed -n 2p "$tmp/log")"
   has "method yarn" ppl --model "$ft/model.gguf" --ctx 128 --max-chunks 1 --threads 1 "$ft/heldout.txt"
+  # snapshots: the listed steps only, each a GGUF of its own that differs from the final model
+  [ -s "$ft/model-step1.gguf" ] && [ -s "$ft/model-step3.gguf" ] && [ ! -e "$ft/model-step2.gguf" ] && ok \
+    || bad "finetune --snapshots 1,3: $(ls "$ft")"
+  grep -q "snapshot step 3 -> $ft/model-step3.gguf" "$tmp/log" && ok || bad "finetune: snapshot not reported"
+  cmp -s "$ft/model-step3.gguf" "$ft/model.gguf" && bad "snapshot 3 equals the step-4 model" || ok
 else
   bad "finetune exited $?: $(tail -3 "$tmp/log")"
 fi
@@ -78,6 +83,7 @@ usage_error "repeat warm-up" train --out-dir "$tmp/r2" "${tiny[@]}" --steps 5 --
 usage_error "--ctx N is required" finetune --model "$run/model.gguf" --out-dir "$tmp/r3"
 usage_error "" finetune --model "$run/model.gguf" --out-dir "$tmp/r3" --ctx 128 --method dynamic --factor 2
 usage_error "unknown argument" train --out-dir "$tmp/r2" --bogus
+usage_error "--snapshots" train --out-dir "$tmp/r2" "${tiny[@]}" --steps 5 --snapshots 2,9
 [ ! -e "$tmp/r2/ckpt.bin" ] && [ ! -e "$tmp/r3/ckpt.bin" ] && ok || bad "a refused run wrote a checkpoint"
 
 finish train_cli
