@@ -12,6 +12,7 @@
 static const struct { const char *name; int (*run)(int, char **); const char *summary; } targets[] = {
     { "core", bench_core, "recompute every method's table + a 4096-point score curve, head_dim 128" },
     { "model", bench_model, "transformer prefill/decode tok/s (pp512/tg128, like llama-bench)" },
+    { "train", bench_train, "trainer tok/s on the PyTorch anchor shapes (forward + backward + AdamW)" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
 };
 #define N_TARGETS ((int)(sizeof targets / sizeof targets[0]))

@@ -1,6 +1,7 @@
 /* app/cmd_train.c — `ropescope train` (a byte-level llama model from scratch on the KJV + generated
  * long-range tasks) and the shared driver of `ropescope finetune` (continue a GGUF at a longer
- * context with any RoPE method); also `train --bench`, the trainer's tokens/s on random data. */
+ * context with any RoPE method); also `train --bench`, the trainer's tokens/s on random data of the
+ * shape the flags give (bench_train.c times it). */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench.h"
 #include "cmd.h"
 #include "cmdutil.h"
 #include "modelcmd.h"
@@ -18,7 +20,6 @@
 
 int cmd_train_run(int argc, char **argv, int finetune);
 
-#define PEAK_GFLOPS 200.0   /* measured fp32 FMA peak of the 2-core development machine */
 
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) { (void)sig; stop_flag = 1; }
@@ -165,7 +166,7 @@ static int progress(void *user, const train_progress *p)
     if (p->ev == TRAIN_EV_STEP)
         fprintf(stderr, "step %ld/%ld  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  %.1f GFLOP/s (%.0f%% of %.0f)  "
                         "elapsed %s  ETA %s\n", p->step, p->total, p->loss, p->lr, p->grad_norm, p->tok_per_s,
-                p->gflops, 100.0 * p->gflops / PEAK_GFLOPS, PEAK_GFLOPS, el, eta);
+                p->gflops, 100.0 * p->gflops / BENCH_PEAK_GFLOPS, BENCH_PEAK_GFLOPS, el, eta);
     else if (p->ev == TRAIN_EV_EVAL)
         fprintf(stderr, "eval step %ld: held-out loss %.4f nats/byte (ppl %.3f, %.3f bits/byte)\n", p->step,
                 p->loss, exp(p->loss), p->loss / log(2.0));
@@ -175,68 +176,6 @@ static int progress(void *user, const train_progress *p)
         fprintf(stderr, "checkpoint step %ld -> %s  (elapsed %s)\n", p->step, p->path, el);
     fflush(stderr);
     return stop_flag != 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* forward + backward + clip + AdamW on random tokens; median over steps */
-static int bench(const char *cmd, const train_config *cfg, int steps)
-{
-    rope_error err;
-    train_model m;
-    if (train_model_init(&m, &cfg->hp, &err)) return cmd_error(cmd, 2, "%s", err.msg);
-    train_model_randomize(&m, 1);
-    int N = cfg->batch * cfg->seq_len;
-    train_ctx *c = train_ctx_create(&m, N, cfg->seq_len, cfg->n_threads, &err);
-    if (!c) { train_model_free(&m); return cmd_error(cmd, 1, "%s", err.msg); }
-    int *tok = malloc(sizeof(int) * (size_t)N), *tgt = malloc(sizeof(int) * (size_t)N);
-    int *len = malloc(sizeof(int) * (size_t)cfg->batch);
-    float *mo = calloc(m.n_params, sizeof(float)), *ve = calloc(m.n_params, sizeof(float));
-    double *dt = malloc(sizeof(double) * (size_t)(steps + 1));
-    uint64_t r = 1;
-    for (int i = 0; i < N; i++) { tok[i] = (int)(corpus_rand(&r) & 255); tgt[i] = (int)(corpus_rand(&r) & 255); }
-    for (int i = 0; i < cfg->batch; i++) len[i] = cfg->seq_len;
-    train_batch b = { N, tok, tgt, cfg->batch, len };
-    int rc = 0;
-    for (int s = -1; s < steps && !rc; s++) {       /* one warm-up step */
-        double t0 = now_s(), loss;
-        if (train_step_fb(c, &b, 1, &loss, NULL, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); break; }
-        float *g = train_ctx_grad(c);
-        train_clip_grad(g, m.n_params, 1.0);
-        train_adamw(&m, g, mo, ve, s + 2, 1e-3, &cfg->opt);
-        if (s >= 0) dt[s] = now_s() - t0;
-    }
-    if (!rc) {
-        qsort(dt, (size_t)steps, sizeof *dt, cmp_d);
-        double med = steps % 2 ? dt[steps / 2] : 0.5 * (dt[steps / 2 - 1] + dt[steps / 2]);
-        double tps = N / med, gf = tps * train_flops_per_token(&cfg->hp, cfg->seq_len) * 1e-9;
-        char desc[160];
-        train_hparams_describe(&cfg->hp, desc, sizeof desc);
-        printf("train bench: %s, %zu weights; batch %d x %d tokens, %d thread%s\n", desc, m.n_params, cfg->batch,
-               cfg->seq_len, cfg->n_threads, cfg->n_threads > 1 ? "s" : "");
-        printf("  step (forward + backward + AdamW): median %.3f s of %d (min %.3f, max %.3f)\n", med, steps, dt[0],
-               dt[steps - 1]);
-        printf("  %.0f tokens/s, %.1f GFLOP/s of model FLOPs = %.0f%% of the %.0f GFLOP/s fp32 peak\n", tps, gf,
-               100.0 * gf / PEAK_GFLOPS, PEAK_GFLOPS);
-        printf("  (FLOPs/token %.3g: 6 x matmul weights + 12 x layers x ctx x n_head*head_dim, as the PyTorch "
-               "anchors count them); activations %.0f MiB\n", train_flops_per_token(&cfg->hp, cfg->seq_len),
-               train_ctx_bytes(c) / 1048576.0);
-    }
-    free(tok); free(tgt); free(len); free(mo); free(ve); free(dt);
-    train_ctx_free(c);
-    train_model_free(&m);
-    return rc;
 }
 
 static int file_exists(const char *p)
@@ -395,7 +334,8 @@ int cmd_train_run(int argc, char **argv, int finetune)
     for (int k = 0; k < n_snap; k++) snap[k] = snap_steps[k];
 
     if (o.bench) {
-        rc = bench(cmd, cfg, o.steps < 100 ? (int)o.steps : 9);
+        printf("train bench: random tokens\n");
+        rc = bench_train_shape(cmd, cfg, o.steps < 100 ? (int)o.steps : 9, NULL);
         goto done;
     }
     if (!o.out_dir) { rc = cmd_error(cmd, 2, "--out-dir DIR is required (checkpoints and exports go there)"); goto done; }

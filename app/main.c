@@ -10,7 +10,7 @@ const cmd_entry cmd_table[] = {
     { "export", cmd_export, "write settings for Hugging Face, vLLM, llama.cpp and GGUF" },
     { "lint", cmd_lint, "name the known pitfalls in a config" },
     { "kv", cmd_kv, "KV-cache memory for a geometry and context" },
-    { "bench", cmd_bench, "benchmarks that print figures (core, model, tui)" },
+    { "bench", cmd_bench, "benchmarks that print figures (core, model, train, tui)" },
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },
     { "gen", cmd_gen, "generate text from a prompt under any RoPE method" },
     { "ppl", cmd_ppl, "perplexity of a text file at a context length, scored like llama.cpp" },

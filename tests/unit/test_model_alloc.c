@@ -10,8 +10,7 @@
 #if defined(__SANITIZE_ADDRESS__)
 int main(void)
 {
-    printf("test_model_alloc: skipped under AddressSanitizer\n");
-    return 0;
+    return check_skip("test_model_alloc", "AddressSanitizer owns the allocator");
 }
 #else
 static int counting;
