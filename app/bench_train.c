@@ -4,10 +4,9 @@
  * timing loop behind `ropescope train --bench`. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "bench.h"
 #include "cmdutil.h"
-#include "ropeargs.h"
+#include "flags.h"
 #include "train.h"
 
 
@@ -70,18 +69,13 @@ int bench_train(int argc, char **argv)
     if (cmd_wants_help(argc, argv)) { fputs(help, stdout); return 0; }
     int threads = 2, steps = 9;
     rope_error err;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (ropeargs_is(argv[i], "--threads")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--threads", &err)) || ropeargs_int("--threads", v, 1, 64, &threads, &err))
-                return cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(argv[i], "--steps")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--steps", &err)) || ropeargs_int("--steps", v, 1, 1000, &steps, &err))
-                return cmd_error(cmd, 2, "%s", err.msg);
-        } else {
-            return cmd_error(cmd, 2, "unknown argument '%s' (see ropescope bench train --help)", argv[i]);
-        }
-    }
+    const flags_spec flags[] = {
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_INT("--steps", &steps, 1, 1000),
+    };
+    int bad = flags_parse(argc, argv, flags, FLAGS_COUNT(flags), NULL, &err);
+    if (bad < 0) return cmd_error(cmd, 2, "%s", err.msg);
+    if (bad > 0) return cmd_error(cmd, 2, "unknown argument '%s' (see ropescope bench train --help)", argv[bad]);
     static const struct { int d, layers, heads, ffn; double torch_tps; } anchors[] = {
         { 128, 4, 4, 384, 4500.0 },    /* 0.92 M parameters: 31 GFLOP/s */
         { 256, 6, 8, 688, 1400.0 },    /* 4.9 M parameters: 47 GFLOP/s */

@@ -4,11 +4,10 @@
  * GGUF file. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "bench.h"
 #include "cmdutil.h"
+#include "flags.h"
 #include "model.h"
-#include "ropeargs.h"
 
 static const char help[] =
     "usage: ropescope bench model [--model FILE.gguf] [--threads T] [--decode-threads D] [--pp N] [--tg N] [--reps R]\n"
@@ -26,31 +25,22 @@ int bench_model(int argc, char **argv)
     model_hparams hp = { MODEL_VOCAB, 128, 4, 4, 4, 32, 384, 512, 1e-5f, 0 };
     int kv = 0;
     rope_error err = {{0}};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        int *dst = NULL;
-        long lo = 1, hi = 1 << 20;
-        if (ropeargs_is(a, "--model")) {
-            if (!(path = ropeargs_value(argc, argv, &i, "--model", &err))) return cmd_error(cmd, 2, "%s", err.msg);
-            continue;
-        }
-        if (ropeargs_is(a, "--threads")) { dst = &threads; hi = 64; }
-        else if (ropeargs_is(a, "--decode-threads")) { dst = &dthreads; hi = 64; }
-        else if (ropeargs_is(a, "--pp")) dst = &pp;
-        else if (ropeargs_is(a, "--tg")) dst = &tg;
-        else if (ropeargs_is(a, "--reps")) { dst = &reps; hi = 1000; }
-        else if (ropeargs_is(a, "--d-model")) { dst = &hp.d_model; hi = 8192; }
-        else if (ropeargs_is(a, "--heads")) { dst = &hp.n_head; hi = 256; }
-        else if (ropeargs_is(a, "--kv-heads")) { dst = &kv; hi = 256; }
-        else if (ropeargs_is(a, "--layers")) { dst = &hp.n_layer; hi = 256; }
-        else if (ropeargs_is(a, "--ffn")) { dst = &hp.n_ff; hi = 65536; }
-        else return cmd_error(cmd, 2, "unknown argument '%s' (see --help)", a);
-        const char *flag = a;
-        char name[32];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(flag, "="), flag);
-        if (!(v = ropeargs_value(argc, argv, &i, name, &err)) || ropeargs_int(name, v, lo, hi, dst, &err))
-            return cmd_error(cmd, 2, "%s", err.msg);
-    }
+    const flags_spec flags[] = {
+        FLAG_STR("--model", &path),
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_INT("--decode-threads", &dthreads, 1, 64),
+        FLAG_INT("--pp", &pp, 1, 1 << 20),
+        FLAG_INT("--tg", &tg, 1, 1 << 20),
+        FLAG_INT("--reps", &reps, 1, 1000),
+        FLAG_INT("--d-model", &hp.d_model, 1, 8192),
+        FLAG_INT("--heads", &hp.n_head, 1, 256),
+        FLAG_INT("--kv-heads", &kv, 1, 256),
+        FLAG_INT("--layers", &hp.n_layer, 1, 256),
+        FLAG_INT("--ffn", &hp.n_ff, 1, 65536),
+    };
+    int bad = flags_parse(argc, argv, flags, FLAGS_COUNT(flags), NULL, &err);
+    if (bad < 0) return cmd_error(cmd, 2, "%s", err.msg);
+    if (bad > 0) return cmd_error(cmd, 2, "unknown argument '%s' (see --help)", argv[bad]);
     model m;
     if (path) {
         if (model_load(&m, path, &err)) return cmd_error(cmd, 1, "%s", err.msg);

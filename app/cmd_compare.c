@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmdutil.h"
+#include "flags.h"
 #include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
@@ -83,40 +84,25 @@ int cmd_compare(int argc, char **argv)
     double *loss = NULL;
     cmp_row *rows = NULL;
     if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int at = i;
-        if (!strcmp(a, "--json")) { json = 1; used[i] = 1; continue; }
-#define INTFLAG(name, dst, lo, hi) else if (ropeargs_is(a, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, &err)) || ropeargs_int(name, v, lo, hi, &dst, &err)) \
-                rc = cmd_error(cmd, 2, "%s", err.msg); }
-#define STRFLAG(name, dst) else if (ropeargs_is(a, name)) { \
-            if (!(dst = ropeargs_value(argc, argv, &i, name, &err))) rc = cmd_error(cmd, 2, "%s", err.msg); }
-        if (0) {}
-        STRFLAG("--model", mpath)
-        STRFLAG("--methods", method_list)
-        STRFLAG("--prompt", prompt)
-        INTFLAG("--ctx", ctx, CORPUS_TASK_MIN, 1 << 24)
-        INTFLAG("--max-chunks", max_chunks, 1, 1 << 20)
-        INTFLAG("--segments", segments, 1, CMP_MAX_SEG)
-        INTFLAG("--trials", trials, 0, CMP_MAX_TRIALS)
-        INTFLAG("--alternatives", n_alt, 0, EVAL_PASSKEY_MAX_ALT)
-        INTFLAG("--seed", seed, 0, 2147483647)
-        INTFLAG("-n", n_gen, 0, 4096)
-        INTFLAG("--threads", threads, 1, 64)
-        else if (ropeargs_is(a, "--kv")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--kv", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-            else if (!strcmp(v, "keep")) kv = MODEL_KV_KEEP;
-            else if (!strcmp(v, "rerotate")) kv = MODEL_KV_REROTATE;
-            else rc = cmd_error(cmd, 2, "--kv: '%s' is not keep or rerotate", v);
-        } else {
-            continue;
-        }
-#undef INTFLAG
-#undef STRFLAG
-        for (int j = at; j <= i; j++) used[j] = 1;
+    const flags_spec flags[] = {
+        FLAG_SWITCH("--json", &json),
+        FLAG_STR("--model", &mpath),
+        FLAG_STR("--methods", &method_list),
+        FLAG_STR("--prompt", &prompt),
+        FLAG_INT("--ctx", &ctx, CORPUS_TASK_MIN, 1 << 24),
+        FLAG_INT("--max-chunks", &max_chunks, 1, 1 << 20),
+        FLAG_INT("--segments", &segments, 1, CMP_MAX_SEG),
+        FLAG_INT("--trials", &trials, 0, CMP_MAX_TRIALS),
+        FLAG_INT("--alternatives", &n_alt, 0, EVAL_PASSKEY_MAX_ALT),
+        FLAG_INT("--seed", &seed, 0, 2147483647),
+        FLAG_INT("-n", &n_gen, 0, 4096),
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_KV("--kv", &kv),
+    };
+    if (flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, &err)) {
+        rc = cmd_error(cmd, 2, "%s", err.msg);
+        goto out;
     }
-    if (rc) goto out;
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     for (int i = 1; i < argc; i++) {
         if (used[i]) continue;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmdutil.h"
+#include "flags.h"
 #include "modelcmd.h"
 #include "model.h"
 #include "ropeargs.h"
@@ -39,39 +40,22 @@ int cmd_gen(int argc, char **argv)
     model_ctx c = {0};
     int *tok = NULL;
     if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int at = i;
-        if (!strcmp(a, "--stats")) { stats = 1; used[i] = 1; continue; }
-#define INTFLAG(name, dst, lo, hi) else if (ropeargs_is(a, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, &err)) || ropeargs_int(name, v, lo, hi, &dst, &err)) \
-                rc = cmd_error(cmd, 2, "%s", err.msg); }
-#define DBLFLAG(name, dst, lo, hi) else if (ropeargs_is(a, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, &err)) || ropeargs_double(name, v, lo, hi, &dst, &err)) \
-                rc = cmd_error(cmd, 2, "%s", err.msg); }
-        if (ropeargs_is(a, "--model")) {
-            if (!(mpath = ropeargs_value(argc, argv, &i, "--model", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-        }
-        INTFLAG("--ctx", ctx, 1, 1 << 24)
-        INTFLAG("-n", n_gen, 0, 1 << 24)
-        INTFLAG("--top-k", top_k, 0, 1 << 20)
-        INTFLAG("--seed", seed, 0, 2147483647)
-        INTFLAG("--threads", threads, 1, 64)
-        DBLFLAG("--temp", temp, 0, 100)
-        DBLFLAG("--top-p", top_p, 0, 1)
-        else if (ropeargs_is(a, "--kv")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--kv", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-            else if (!strcmp(v, "keep")) kv = MODEL_KV_KEEP;
-            else if (!strcmp(v, "rerotate")) kv = MODEL_KV_REROTATE;
-            else rc = cmd_error(cmd, 2, "--kv: '%s' is not keep or rerotate", v);
-        } else {
-            continue;
-        }
-#undef INTFLAG
-#undef DBLFLAG
-        for (int j = at; j <= i; j++) used[j] = 1;
+    const flags_spec flags[] = {
+        FLAG_SWITCH("--stats", &stats),
+        FLAG_STR("--model", &mpath),
+        FLAG_INT("--ctx", &ctx, 1, 1 << 24),
+        FLAG_INT("-n", &n_gen, 0, 1 << 24),
+        FLAG_INT("--top-k", &top_k, 0, 1 << 20),
+        FLAG_INT("--seed", &seed, 0, 2147483647),
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_DBL("--temp", &temp, 0, 100),
+        FLAG_DBL("--top-p", &top_p, 0, 1),
+        FLAG_KV("--kv", &kv),
+    };
+    if (flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, &err)) {
+        rc = cmd_error(cmd, 2, "%s", err.msg);
+        goto out;
     }
-    if (rc) goto out;
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     for (int i = 1; i < argc; i++) {
         if (used[i]) continue;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmdutil.h"
+#include "flags.h"
 #include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
@@ -62,37 +63,22 @@ int cmd_passkey(int argc, char **argv)
     eval_passkey_cell *cells = NULL;
     eval_passkey_trial *tr = NULL;
     if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int at = i;
-        if (!strcmp(a, "--json")) { json = 1; used[i] = 1; continue; }
-#define INTFLAG(name, dst, lo, hi) else if (ropeargs_is(a, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, &err)) || ropeargs_int(name, v, lo, hi, &dst, &err)) \
-                rc = cmd_error(cmd, 2, "%s", err.msg); }
-#define STRFLAG(name, dst) else if (ropeargs_is(a, name)) { \
-            if (!(dst = ropeargs_value(argc, argv, &i, name, &err))) rc = cmd_error(cmd, 2, "%s", err.msg); }
-        if (0) {}
-        STRFLAG("--model", mpath)
-        STRFLAG("--lengths", len_list)
-        STRFLAG("--depths", depth_list)
-        STRFLAG("--filler", filler_path)
-        INTFLAG("--trials", trials, 1, 100000)
-        INTFLAG("--seed", seed, 0, 2147483647)
-        INTFLAG("--alternatives", n_alt, 0, EVAL_PASSKEY_MAX_ALT)
-        INTFLAG("--threads", threads, 1, 64)
-        else if (ropeargs_is(a, "--kv")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--kv", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-            else if (!strcmp(v, "keep")) kv = MODEL_KV_KEEP;
-            else if (!strcmp(v, "rerotate")) kv = MODEL_KV_REROTATE;
-            else rc = cmd_error(cmd, 2, "--kv: '%s' is not keep or rerotate", v);
-        } else {
-            continue;
-        }
-#undef INTFLAG
-#undef STRFLAG
-        for (int j = at; j <= i; j++) used[j] = 1;
+    const flags_spec flags[] = {
+        FLAG_SWITCH("--json", &json),
+        FLAG_STR("--model", &mpath),
+        FLAG_STR("--lengths", &len_list),
+        FLAG_STR("--depths", &depth_list),
+        FLAG_STR("--filler", &filler_path),
+        FLAG_INT("--trials", &trials, 1, 100000),
+        FLAG_INT("--seed", &seed, 0, 2147483647),
+        FLAG_INT("--alternatives", &n_alt, 0, EVAL_PASSKEY_MAX_ALT),
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_KV("--kv", &kv),
+    };
+    if (flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, &err)) {
+        rc = cmd_error(cmd, 2, "%s", err.msg);
+        goto out;
     }
-    if (rc) goto out;
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     for (int i = 1; i < argc; i++)
         if (!used[i]) { rc = cmd_error(cmd, 2, "unknown argument '%s' (see --help)", argv[i]); goto out; }

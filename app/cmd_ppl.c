@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmdutil.h"
+#include "flags.h"
 #include "modelcmd.h"
 #include "eval.h"
 #include "model.h"
@@ -235,9 +236,8 @@ int cmd_ppl(int argc, char **argv)
     sweep_req *q = calloc(1, sizeof *q);
     rope_error err = {{0}};
     const char *mpath = NULL, *text = NULL, *ctx_list = NULL, *method_list = NULL;
-    int ctx = 0, threads = 2, json = 0, per_pos = 0, rc = 0, sweep = 0, max_chunks = 0, segments = 8, score_given = 0;
-    int block = 0;
-    eval_score score = EVAL_SCORE_HALF;
+    int ctx = 0, threads = 2, json = 0, per_pos = 0, rc = 0, sweep = 0, max_chunks = 0, segments = 8;
+    int block = 0, score_pick = -1;     /* --score: -1 not given, 0 half, 1 all */
     model_kv_mode kv = MODEL_KV_KEEP;
     model m = {0};
     int *tok = NULL;
@@ -245,54 +245,27 @@ int cmd_ppl(int argc, char **argv)
     model_ctx c = {0};
     int have_ctx = 0;
     if (!used || !ra || !q) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v;
-        int at = i;
-        if (!strcmp(a, "--json")) { json = 1; used[i] = 1; continue; }
-        if (!strcmp(a, "--per-position")) { per_pos = 1; used[i] = 1; continue; }
-        if (!strcmp(a, "--sweep")) { sweep = 1; used[i] = 1; continue; }
-        if (ropeargs_is(a, "--model")) {
-            if (!(mpath = ropeargs_value(argc, argv, &i, "--model", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--ctx")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--ctx", &err)) || ropeargs_int("--ctx", v, 4, 1 << 24, &ctx, &err))
-                rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--ctx-list")) {
-            if (!(ctx_list = ropeargs_value(argc, argv, &i, "--ctx-list", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--methods")) {
-            if (!(method_list = ropeargs_value(argc, argv, &i, "--methods", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--max-chunks")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--max-chunks", &err)) ||
-                ropeargs_int("--max-chunks", v, 0, 1 << 30, &max_chunks, &err))
-                rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--block")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--block", &err)) ||
-                ropeargs_int("--block", v, 0, 1 << 24, &block, &err))
-                rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--segments")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--segments", &err)) ||
-                ropeargs_int("--segments", v, 1, 4096, &segments, &err))
-                rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--score")) {
-            score_given = 1;
-            if (!(v = ropeargs_value(argc, argv, &i, "--score", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-            else if (!strcmp(v, "half")) score = EVAL_SCORE_HALF;
-            else if (!strcmp(v, "all")) score = EVAL_SCORE_ALL;
-            else rc = cmd_error(cmd, 2, "--score: '%s' is not half or all", v);
-        } else if (ropeargs_is(a, "--threads")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--threads", &err)) ||
-                ropeargs_int("--threads", v, 1, 64, &threads, &err))
-                rc = cmd_error(cmd, 2, "%s", err.msg);
-        } else if (ropeargs_is(a, "--kv")) {
-            if (!(v = ropeargs_value(argc, argv, &i, "--kv", &err))) rc = cmd_error(cmd, 2, "%s", err.msg);
-            else if (!strcmp(v, "keep")) kv = MODEL_KV_KEEP;
-            else if (!strcmp(v, "rerotate")) kv = MODEL_KV_REROTATE;
-            else rc = cmd_error(cmd, 2, "--kv: '%s' is not keep or rerotate", v);
-        } else {
-            continue;
-        }
-        for (int j = at; j <= i; j++) used[j] = 1;
+    const flags_spec flags[] = {
+        FLAG_SWITCH("--json", &json),
+        FLAG_SWITCH("--per-position", &per_pos),
+        FLAG_SWITCH("--sweep", &sweep),
+        FLAG_STR("--model", &mpath),
+        FLAG_STR("--ctx-list", &ctx_list),
+        FLAG_STR("--methods", &method_list),
+        FLAG_INT("--ctx", &ctx, 4, 1 << 24),
+        FLAG_INT("--max-chunks", &max_chunks, 0, 1 << 30),
+        FLAG_INT("--block", &block, 0, 1 << 24),
+        FLAG_INT("--segments", &segments, 1, 4096),
+        FLAG_CHOICE("--score", &score_pick, "half|all"),
+        FLAG_INT("--threads", &threads, 1, 64),
+        FLAG_KV("--kv", &kv),
+    };
+    if (flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, &err)) {
+        rc = cmd_error(cmd, 2, "%s", err.msg);
+        goto out;
     }
-    if (rc) goto out;
+    int score_given = score_pick >= 0;
+    eval_score score = score_pick == 1 ? EVAL_SCORE_ALL : EVAL_SCORE_HALF;
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     for (int i = 1; i < argc; i++) {
         if (used[i]) continue;

@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "cmd.h"
 #include "cmdutil.h"
+#include "flags.h"
 #include "modelcmd.h"
 #include "ropeargs.h"
 #include "train.h"
@@ -79,68 +80,49 @@ typedef struct opts {
     int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
     long steps, warmup, repeat_warmup;
     double lr, min_lr, wd, clip, ckpt_every, passkey, kv, copy, repeat, short_frac;
-    long long seed;
+    long seed;
 } opts;
 
+/* The command's own flags into o (its defaults set by the caller); --tied and --bench are train's
+ * only, so finetune leaves them to be refused as unknown arguments. */
 static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetune, rope_error *err)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int at = i;
-        char flag[32];
-        snprintf(flag, sizeof flag, "%.*s", (int)strcspn(argv[i], "="), argv[i]);
-#define STR(name, dst) else if (!strcmp(flag, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, err))) return -1; \
-            dst = v; }
-#define INT(name, dst, lo, hi) else if (!strcmp(flag, name)) { \
-            int t_ = 0; \
-            if (!(v = ropeargs_value(argc, argv, &i, name, err)) || ropeargs_int(name, v, lo, hi, &t_, err)) \
-                return -1; \
-            dst = t_; }
-#define DBL(name, dst, lo, hi) else if (!strcmp(flag, name)) { \
-            if (!(v = ropeargs_value(argc, argv, &i, name, err)) || ropeargs_double(name, v, lo, hi, &dst, err)) \
-                return -1; }
-        if (0) {}
-        STR("--out-dir", o->out_dir)
-        STR("--corpus", o->corpus)
-        STR("--out", o->out)
-        STR("--model", o->model)
-        STR("--snapshots", o->snapshots)
-        INT("--d-model", o->d_model, 2, 16384)
-        INT("--layers", o->layers, 1, TRAIN_MAX_LAYER)
-        INT("--heads", o->heads, 1, 1024)
-        INT("--kv-heads", o->kv_heads, 1, 1024)
-        INT("--ffn", o->ffn, 1, 1 << 20)
-        INT("--ctx", o->ctx, 2, 1 << 20)
-        INT("--batch", o->batch, 1, 4096)
-        INT("--threads", o->threads, 1, 256)
-        INT("--log-every", o->log_every, 1, 1 << 30)
-        INT("--eval-every", o->eval_every, 0, 1 << 30)
-        INT("--short-ctx", o->short_ctx, 2, 1 << 20)
-        INT("--steps", o->steps, 1, 1 << 30)
-        INT("--warmup", o->warmup, 0, 1 << 30)
-        INT("--repeat-warmup", o->repeat_warmup, 0, 1 << 30)
-        INT("--seed", o->seed, 0, 2147483647)
-        DBL("--lr", o->lr, -1e9, 1e9)
-        DBL("--min-lr", o->min_lr, 0, 10)
-        DBL("--wd", o->wd, 0, 10)
-        DBL("--clip", o->clip, 0, 1e9)
-        DBL("--ckpt-every", o->ckpt_every, 0, 1e9)
-        DBL("--passkey-frac", o->passkey, 0, 1)
-        DBL("--kv-frac", o->kv, 0, 1)
-        DBL("--copy-frac", o->copy, 0, 1)
-        DBL("--repeat-frac", o->repeat, 0, 1)
-        DBL("--short-frac", o->short_frac, 0, 1)
-        else if (!strcmp(argv[i], "--tied") && !finetune) o->tied = 1;
-        else if (!strcmp(argv[i], "--resume")) o->resume = 1;
-        else if (!strcmp(argv[i], "--bench") && !finetune) o->bench = 1;
-        else continue;
-        for (int k = at; k <= i; k++) used[k] = 1;
-#undef STR
-#undef INT
-#undef DBL
-    }
-    return 0;
+    const flags_spec flags[] = {
+        FLAG_STR("--out-dir", &o->out_dir),
+        FLAG_STR("--corpus", &o->corpus),
+        FLAG_STR("--out", &o->out),
+        FLAG_STR("--model", &o->model),
+        FLAG_STR("--snapshots", &o->snapshots),
+        FLAG_INT("--d-model", &o->d_model, 2, 16384),
+        FLAG_INT("--layers", &o->layers, 1, TRAIN_MAX_LAYER),
+        FLAG_INT("--heads", &o->heads, 1, 1024),
+        FLAG_INT("--kv-heads", &o->kv_heads, 1, 1024),
+        FLAG_INT("--ffn", &o->ffn, 1, 1 << 20),
+        FLAG_INT("--ctx", &o->ctx, 2, 1 << 20),
+        FLAG_INT("--batch", &o->batch, 1, 4096),
+        FLAG_INT("--threads", &o->threads, 1, 256),
+        FLAG_INT("--log-every", &o->log_every, 1, 1 << 30),
+        FLAG_INT("--eval-every", &o->eval_every, 0, 1 << 30),
+        FLAG_INT("--short-ctx", &o->short_ctx, 2, 1 << 20),
+        FLAG_LONG("--steps", &o->steps, 1, 1 << 30),
+        FLAG_LONG("--warmup", &o->warmup, 0, 1 << 30),
+        FLAG_LONG("--repeat-warmup", &o->repeat_warmup, 0, 1 << 30),
+        FLAG_LONG("--seed", &o->seed, 0, 2147483647),
+        FLAG_DBL("--lr", &o->lr, -1e9, 1e9),
+        FLAG_DBL("--min-lr", &o->min_lr, 0, 10),
+        FLAG_DBL("--wd", &o->wd, 0, 10),
+        FLAG_DBL("--clip", &o->clip, 0, 1e9),
+        FLAG_DBL("--ckpt-every", &o->ckpt_every, 0, 1e9),
+        FLAG_DBL("--passkey-frac", &o->passkey, 0, 1),
+        FLAG_DBL("--kv-frac", &o->kv, 0, 1),
+        FLAG_DBL("--copy-frac", &o->copy, 0, 1),
+        FLAG_DBL("--repeat-frac", &o->repeat, 0, 1),
+        FLAG_DBL("--short-frac", &o->short_frac, 0, 1),
+        FLAG_SWITCH("--resume", &o->resume),
+        FLAG_SWITCH(finetune ? NULL : "--tied", &o->tied),
+        FLAG_SWITCH(finetune ? NULL : "--bench", &o->bench),
+    };
+    return flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, err);
 }
 
 static int given(int argc, char **argv, const char *flag)
