@@ -123,7 +123,7 @@ int cmd_compare(int argc, char **argv)
     if (prompt && !prompt[0]) { rc = cmd_error(cmd, 2, "--prompt is empty"); goto out; }
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
-    int L = m.hp.ctx_train;
+    int L = eval_base_ctx(&m);
     if (!ctx) ctx = 4 * L > CORPUS_TASK_MIN ? 4 * L : CORPUS_TASK_MIN;
     long n = 0;
     if (cmd_read_tokens(text, &tok, &n, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
@@ -274,7 +274,8 @@ int cmd_compare(int argc, char **argv)
         rc = cmd_print_json(o);
         goto out;
     }
-    printf("model %s: trained context L = %d; long context %d tokens; kv %s\n", m.name[0] ? m.name : "?", L, ctx,
+    printf("model %s: trained context L = %d%s; long context %d tokens; kv %s\n", m.name[0] ? m.name : "?", L,
+           m.hp.ctx_train != L ? " (extended by fine-tuning)" : "", ctx,
            kv == MODEL_KV_KEEP ? "keep" : "rerotate");
     if (fixed > 0) printf("factor: fixed %g for every method\n", fixed);
     else printf("factor: s = max(1, %d/%d) = %g for static methods; dynamic methods keep factor %g and scale from the "

@@ -93,7 +93,7 @@ int cmd_passkey(int argc, char **argv)
     }
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
-    int L = m.hp.ctx_train;
+    int L = eval_base_ctx(&m);
     if (!len_list) {
         static const double mult[] = { 0.5, 1, 2, 4, 8 };
         for (int j = 0; j < 5; j++)
@@ -200,7 +200,8 @@ int cmd_passkey(int argc, char **argv)
         rc = cmd_print_json(o);
         goto out;
     }
-    printf("model %s: trained context L = %d; method %s, factor %g, kv %s\n", m.name[0] ? m.name : "?", L, mname,
+    printf("model %s: trained context L = %d%s; method %s, factor %g, kv %s\n", m.name[0] ? m.name : "?", L,
+           m.hp.ctx_train != L ? " (extended by fine-tuning)" : "", mname,
            p.factor, kv == MODEL_KV_KEEP ? "keep" : "rerotate");
     printf("passkey: %d trials per cell (seed %d), filler %s; each cell: log-prob correct (vs %d other keys) / "
            "greedy correct\n", trials, seed, filler_path ? filler_path : "grass", n_alt);

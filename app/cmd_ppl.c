@@ -37,7 +37,8 @@ static const char help[] =
     "                   at s = ctx/L.\n"
     "  --json           one object: ppl, nll, nll_stderr, chunks, scored, ctx, method, loss_per_position\n"
     "Sweep: perplexity vs context length for each method, and the loss by position across the longest window.\n"
-    "  --sweep          lengths L/2, L, 2L, 4L, 8L, 16L (L = the model's trained context)\n"
+    "  --sweep          lengths L/2, L, 2L, 4L, 8L, 16L (L = the model's trained context; for a model\n"
+    "                   extended by fine-tuning, the original context its RoPE declares)\n"
     "  --ctx-list LIST  explicit lengths instead, e.g. 512,1024,4096\n"
     "  --methods LIST   e.g. none,linear,ntk,dynamic,yarn,dynamic-yarn,ntk-parts (default: the --method in effect)\n"
     "  --segments K     position segments of the longest length for --per-position (default 8)\n"
@@ -83,7 +84,7 @@ typedef struct sweep_req {
 static int run_sweep(const char *cmd, const model *m, const rope_params *p, const sweep_req *q)
 {
     rope_error err = {{0}};
-    int rc = 0, longest = 0, L = m->hp.ctx_train, have_ctx = 0;
+    int rc = 0, longest = 0, L = eval_base_ctx(m), have_ctx = 0;
     for (int j = 0; j < q->n_ctxs; j++)
         if (q->ctxs[j] > longest) longest = q->ctxs[j];
     if (q->n < longest)
@@ -171,8 +172,10 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         rc = cmd_print_json(o);
         goto out;
     }
-    printf("model %s: d_model %d, %d layers, %d heads (kv %d), trained context L = %d\n", m->name[0] ? m->name : "?",
+    printf("model %s: d_model %d, %d layers, %d heads (kv %d), trained context L = %d", m->name[0] ? m->name : "?",
            m->hp.d_model, m->hp.n_layer, m->hp.n_head, m->hp.n_head_kv, L);
+    if (m->hp.ctx_train != L) printf(" (extended to %d)", m->hp.ctx_train);
+    putchar('\n');
     printf("text %s: %ld tokens; scoring %s", q->text, q->n,
            q->score == EVAL_SCORE_HALF ? "llama.cpp (predictions at ctx/2 .. ctx-2 of each chunk)"
                                        : "every prediction of each chunk");
@@ -297,7 +300,7 @@ int cmd_ppl(int argc, char **argv)
         if (sweep) {
             static const double mult[] = { 0.5, 1, 2, 4, 8, 16 };
             for (int j = 0; j < 6; j++) {
-                int v = (int)(m.hp.ctx_train * mult[j]);
+                int v = (int)(eval_base_ctx(&m) * mult[j]);
                 if (v >= 4) q->ctxs[q->n_ctxs++] = v;
             }
         } else if (!ctx_list) {

@@ -75,6 +75,12 @@ void eval_segments(const double *loss, int n, int n_seg, double *seg)
     }
 }
 
+int eval_base_ctx(const model *m)
+{
+    int L = m->hp.ctx_train, o = m->rope.orig_ctx;
+    return o > 0 && o < L ? o : L;
+}
+
 double eval_method_params(const rope_params *base, rope_method m, int ctx, int ctx_train, double fixed_factor,
                           rope_params *out)
 {
@@ -130,7 +136,7 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
         if (max_chunks > 0 && ch > span_chunks(max_chunks, longest, ctxs[j])) ch = span_chunks(max_chunks, longest, ctxs[j]);
         sp.total += (int)(ch > 1 << 20 ? 1 << 20 : ch) * n_methods;
     }
-    int ctx_train = c->m->hp.ctx_train;
+    int ctx_train = eval_base_ctx(c->m);
     for (int i = 0; i < n_methods; i++) {
         int long_done = 0;
         for (int j = 0; j < n_ctxs; j++) {

@@ -56,6 +56,12 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
 /* seg[k] = mean of loss[lo_k … hi_k) with lo_k = ⌊k·n/n_seg⌋, hi_k = ⌊(k+1)·n/n_seg⌋ (1 <= n_seg <= n). */
 void eval_segments(const double *loss, int n, int n_seg, double *seg);
 
+/* The context the model's positions were first trained at: the RoPE's original context when its
+ * GGUF declares one shorter than context_length (a model fine-tuned with YaRN 8x from 512 to 4096
+ * reports 512), else context_length. Sweeps, passkey grids and the matched-factor rule measure
+ * lengths in units of it, so a base model and its extended fine-tune share one table. */
+int eval_base_ctx(const model *m);
+
 /* The parameters method m runs with at evaluation length ctx: `base` (the model's defaults plus the
  * user's flags) with method m and seq_len 0, and the factor
  *   fixed_factor > 0:                       fixed_factor for every method;

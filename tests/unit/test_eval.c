@@ -500,8 +500,29 @@ static void test_passkey_grid(void)
     model_free(&m);
 }
 
+/* L for sweeps: the RoPE's original context when the GGUF declares a shorter one than context_length */
+static void test_base_ctx(void)
+{
+    model m;
+    memset(&m, 0, sizeof m);
+    m.hp.ctx_train = 4096;
+    m.rope.orig_ctx = 512;          /* a 512-token model fine-tuned with YaRN 8x at 4096 */
+    CHECK_INT(eval_base_ctx(&m), 512);
+    m.rope.orig_ctx = 4096;         /* plain RoPE: the loader sets orig_ctx = context_length */
+    CHECK_INT(eval_base_ctx(&m), 4096);
+    m.rope.orig_ctx = 8192;         /* a declared original context longer than the model's is not a base */
+    CHECK_INT(eval_base_ctx(&m), 4096);
+    m.rope.orig_ctx = 0;
+    CHECK_INT(eval_base_ctx(&m), 4096);
+    /* the matched-factor rule counts in that unit: 4096 tokens over L = 512 is s = 8 */
+    rope_params base, p;
+    rope_params_init(&base);
+    CHECK_NEAR(eval_method_params(&base, ROPE_YARN, 4096, 512, 0, &p), 8.0, 0);
+}
+
 int main(void)
 {
+    test_base_ctx();
     snprintf(dir, sizeof dir, "/tmp/ropescope_eval_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     test_ppl();
