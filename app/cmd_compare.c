@@ -274,8 +274,9 @@ int cmd_compare(int argc, char **argv)
         rc = cmd_print_json(o);
         goto out;
     }
+    char ext[64];
     printf("model %s: trained context L = %d%s; long context %d tokens; kv %s\n", m.name[0] ? m.name : "?", L,
-           m.hp.ctx_train != L ? " (extended by fine-tuning)" : "", ctx,
+           cmd_model_extended(&m, ext, sizeof ext), ctx,
            kv == MODEL_KV_KEEP ? "keep" : "rerotate");
     if (fixed > 0) printf("factor: fixed %g for every method\n", fixed);
     else printf("factor: s = max(1, %d/%d) = %g for static methods; dynamic methods keep factor %g and scale from the "

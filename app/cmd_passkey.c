@@ -200,8 +200,9 @@ int cmd_passkey(int argc, char **argv)
         rc = cmd_print_json(o);
         goto out;
     }
+    char ext[64];
     printf("model %s: trained context L = %d%s; method %s, factor %g, kv %s\n", m.name[0] ? m.name : "?", L,
-           m.hp.ctx_train != L ? " (extended by fine-tuning)" : "", mname,
+           cmd_model_extended(&m, ext, sizeof ext), mname,
            p.factor, kv == MODEL_KV_KEEP ? "keep" : "rerotate");
     printf("passkey: %d trials per cell (seed %d), filler %s; each cell: log-prob correct (vs %d other keys) / "
            "greedy correct\n", trials, seed, filler_path ? filler_path : "grass", n_alt);

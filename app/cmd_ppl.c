@@ -174,8 +174,8 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     }
     printf("model %s: d_model %d, %d layers, %d heads (kv %d), trained context L = %d", m->name[0] ? m->name : "?",
            m->hp.d_model, m->hp.n_layer, m->hp.n_head, m->hp.n_head_kv, L);
-    if (m->hp.ctx_train != L) printf(" (extended to %d)", m->hp.ctx_train);
-    putchar('\n');
+    char ext[64];
+    printf("%s\n", cmd_model_extended(m, ext, sizeof ext));
     printf("text %s: %ld tokens; scoring %s", q->text, q->n,
            q->score == EVAL_SCORE_HALF ? "llama.cpp (predictions at ctx/2 .. ctx-2 of each chunk)"
                                        : "every prediction of each chunk");

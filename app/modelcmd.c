@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "eval.h"
 #include "modelcmd.h"
 
 /* The embedded model: the file named by $ROPESCOPE_MODEL, else assets/ropescope-tiny.gguf (the build
@@ -163,4 +164,13 @@ int cmd_flag_given(int argc, char **argv, const char *flag)
     for (int i = 1; i < argc; i++)
         if (ropeargs_is(argv[i], flag)) return 1;
     return 0;
+}
+
+const char *cmd_model_extended(const model *m, char *buf, size_t size)
+{
+    if (!size) return "";
+    buf[0] = '\0';
+    if (m->hp.ctx_train != eval_base_ctx(m))
+        snprintf(buf, size, " (extended to %d by fine-tuning)", m->hp.ctx_train);
+    return buf;
 }

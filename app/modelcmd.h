@@ -24,6 +24,10 @@ int cmd_parse_methods(const char *flag, const char *s, rope_method *out, int max
 /* The whole file as byte tokens; *tok is malloc'd (the caller frees it). */
 int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err);
 
+/* The header's note on a model whose context was extended by fine-tuning past the RoPE's original
+ * context L: " (extended to N by fine-tuning)" written into buf, or "" when it was not. */
+const char *cmd_model_extended(const model *m, char *buf, size_t size);
+
 /* 1 if argv[1..argc) holds flag (or flag=value). */
 int cmd_flag_given(int argc, char **argv, const char *flag);
 
