@@ -64,7 +64,7 @@ if "$bin" finetune --model "$run/model.gguf" --out-dir "$ft" --corpus "$tmp/text
   grep -q 'rope yarn factor 2 base 10000 orig ctx 64' "$tmp/log" && ok || bad "finetune: rope line: $(head -2 "$tmp/log")"
   grep -q 'short rows 0.50 x 64' "$tmp/log" && ok || bad "finetune: curriculum line: $(sed -n 2p "$tmp/log")"
   has "method yarn" ppl --model "$ft/model.gguf" --ctx 128 --max-chunks 1 --threads 1 "$ft/heldout.txt"
-  # every model command's header says the context was extended, and from what
+  # the ppl and passkey headers say the context was extended, and from what (compare shares the helper)
   has "L = 64 (extended to 128 by fine-tuning)" ppl --model "$ft/model.gguf" --ctx-list 64,128 --max-chunks 1 \
     --threads 1 "$ft/heldout.txt"
   has "L = 64 (extended to 128 by fine-tuning)" passkey --model "$ft/model.gguf" --lengths 200 --depths 0.5 \
