@@ -1,0 +1,24 @@
+/* app/cli/bench.h — benchmark targets of `ropescope bench TARGET`: each prints figures (medians of
+ * repeated runs) and returns an exit code. Timings never appear in tests. */
+#ifndef BENCH_H
+#define BENCH_H
+
+/* measured fp32 FMA peak of the 2-core development machine, GFLOP/s (fraction-of-peak figures) */
+#define BENCH_PEAK_GFLOPS 200.0
+
+/* monotonic seconds */
+double bench_now(void);
+/* median of v[0..n) (sorts v) */
+double bench_median(double *v, int n);
+
+int bench_core(int argc, char **argv);
+int bench_tui(int argc, char **argv);
+int bench_model(int argc, char **argv);
+int bench_train(int argc, char **argv);
+
+/* Times cfg's shape (hp, seq_len, batch, n_threads) for `steps` steps after a warm-up step and prints
+ * the figures; *tok_per_s (may be NULL) receives the median tokens/s. Returns an exit code. */
+struct train_config;
+int bench_train_shape(const char *cmd, const struct train_config *cfg, int steps, double *tok_per_s);
+
+#endif

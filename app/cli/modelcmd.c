@@ -1,0 +1,176 @@
+/* app/cli/modelcmd.c — the model commands' shared helpers (modelcmd.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "eval.h"
+#include "modelcmd.h"
+
+/* The embedded model: the file named by $ROPESCOPE_MODEL, else assets/ropescope-tiny.gguf (the build
+ * compiles in its absolute path). */
+#ifndef ROPESCOPE_DEFAULT_MODEL
+#define ROPESCOPE_DEFAULT_MODEL "assets/ropescope-tiny.gguf"
+#endif
+
+int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
+                   rope_error *err)
+{
+    if (!path) path = getenv("ROPESCOPE_MODEL");
+    if (!path) path = ROPESCOPE_DEFAULT_MODEL;
+    if (model_load(m, path, err)) return -1;
+    *p = m->rope;
+    const rope_params *u = &ra->cfg.params;
+    if (ra->loaded) {
+        *p = *u;
+        p->head_dim = m->hp.head_dim;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) continue;
+#define TAKE(flag, field) if (ropeargs_is(a, flag)) p->field = u->field
+        TAKE("--method", method);
+        TAKE("--flavor", flavor);
+        TAKE("--partial-rotary", partial_rotary);
+        TAKE("--base", base);
+        TAKE("--orig-ctx", orig_ctx);
+        TAKE("--max-pos", max_pos);
+        TAKE("--factor", factor);
+        TAKE("--beta-fast", beta_fast);
+        TAKE("--beta-slow", beta_slow);
+        TAKE("--truncate", truncate);
+        TAKE("--mscale", mscale);
+        TAKE("--mscale-all-dim", mscale_all_dim);
+        TAKE("--low-freq-factor", low_freq_factor);
+        TAKE("--high-freq-factor", high_freq_factor);
+#undef TAKE
+        if (ropeargs_is(a, "--attention-factor")) {
+            p->has_attention_factor = u->has_attention_factor;
+            p->attention_factor = u->attention_factor;
+        }
+        if (ropeargs_is(a, "--head-dim") && u->head_dim != m->hp.head_dim) {
+            int hd = m->hp.head_dim;
+            model_free(m);
+            return rope_fail(err, "--head-dim %d differs from the model's head_dim %d; leave it out", u->head_dim, hd);
+        }
+    }
+    if (u->n_factors && (ra->loaded || p->method == ROPE_LONGROPE)) {
+        p->n_factors = u->n_factors;
+        memcpy(p->short_factor, u->short_factor, sizeof p->short_factor);
+        memcpy(p->long_factor, u->long_factor, sizeof p->long_factor);
+    }
+    p->seq_len = 0;
+    if (rope_params_validate(p, err)) { model_free(m); return -1; }
+    return 0;
+}
+
+
+
+/* Splits s at commas into words of at most 63 bytes; calls each(word, k) for word k. */
+static int split_list(const char *flag, const char *s, int max, int *n, rope_error *err,
+                      int (*each)(const char *w, int k, void *u), void *u)
+{
+    *n = 0;
+    if (!s[0]) return rope_fail(err, "%s: the list is empty", flag);
+    const char *p = s;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char w[64];
+        if (len == 0) return rope_fail(err, "%s: empty item in '%s'", flag, s);
+        if (len >= sizeof w) return rope_fail(err, "%s: item '%.20s…' is too long", flag, p);
+        if (*n >= max) return rope_fail(err, "%s: more than %d items", flag, max);
+        memcpy(w, p, len);
+        w[len] = '\0';
+        if (each(w, (*n)++, u)) return -1;
+        if (!e) return 0;
+        p = e + 1;
+    }
+}
+
+typedef struct list_ctx {
+    const char *flag;
+    long ilo, ihi;
+    double dlo, dhi;
+    void *out;
+    rope_error *err;
+} list_ctx;
+
+static int each_int(const char *w, int k, void *u)
+{
+    list_ctx *l = u;
+    return ropeargs_int(l->flag, w, l->ilo, l->ihi, (int *)l->out + k, l->err);
+}
+
+static int each_double(const char *w, int k, void *u)
+{
+    list_ctx *l = u;
+    return ropeargs_double(l->flag, w, l->dlo, l->dhi, (double *)l->out + k, l->err);
+}
+
+static int each_method(const char *w, int k, void *u)
+{
+    list_ctx *l = u;
+    if (rope_method_from_name(w, (rope_method *)l->out + k))
+        return rope_fail(l->err, "%s: unknown method '%s' (none, linear, ntk, dynamic, ntk-parts, yarn, "
+                         "dynamic-yarn, llama3, longrope)", l->flag, w);
+    return 0;
+}
+
+int cmd_parse_int_list(const char *flag, const char *s, long lo, long hi, int *out, int max, int *n, rope_error *err)
+{
+    list_ctx l = { flag, lo, hi, 0, 0, out, err };
+    return split_list(flag, s, max, n, err, each_int, &l);
+}
+
+int cmd_parse_double_list(const char *flag, const char *s, double lo, double hi, double *out, int max, int *n,
+                          rope_error *err)
+{
+    list_ctx l = { flag, 0, 0, lo, hi, out, err };
+    return split_list(flag, s, max, n, err, each_double, &l);
+}
+
+int cmd_parse_methods(const char *flag, const char *s, rope_method *out, int max, int *n, rope_error *err)
+{
+    list_ctx l = { flag, 0, 0, 0, 0, out, err };
+    return split_list(flag, s, max, n, err, each_method, &l);
+}
+
+/* The whole file as byte tokens; *tok is malloc'd (the caller frees it). */
+int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err)
+{
+    *tok = NULL;
+    *n = 0;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return rope_fail(err, "%s: cannot open the text file", path);
+    long cnt = 0, cap = 1 << 16;
+    int *t = malloc(sizeof(int) * (size_t)cap), ch;
+    while (t && (ch = fgetc(fp)) != EOF) {
+        if (cnt == cap) {
+            int *g = realloc(t, sizeof(int) * (size_t)(cap *= 2));
+            if (!g) { free(t); t = NULL; break; }
+            t = g;
+        }
+        t[cnt++] = ch;
+    }
+    fclose(fp);
+    if (!t) return rope_fail(err, "out of memory reading %s", path);
+    *tok = t;
+    *n = cnt;
+    return 0;
+}
+
+/* 1 if argv[1..argc) holds flag (or flag=value). */
+int cmd_flag_given(int argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < argc; i++)
+        if (ropeargs_is(argv[i], flag)) return 1;
+    return 0;
+}
+
+const char *cmd_model_extended(const model *m, char *buf, size_t size)
+{
+    if (!size) return "";
+    buf[0] = '\0';
+    if (m->hp.ctx_train != eval_base_ctx(m))
+        snprintf(buf, size, " (extended to %d by fine-tuning)", m->hp.ctx_train);
+    return buf;
+}

@@ -1,0 +1,33 @@
+/* app/cli/ropeargs.h — the RoPE flags every subcommand shares (--method, --factor, --beta-fast, …,
+ * --config FILE, --preset NAME) and strict number parsing. A file or preset is loaded first, then
+ * the flags override it, whatever their order on the command line. */
+#ifndef ROPEARGS_H
+#define ROPEARGS_H
+
+#include "rope_config.h"
+
+typedef struct ropeargs {
+    rope_config cfg;        /* the result: preset/config, then flags */
+    int loaded;             /* 1 if --config or --preset was given */
+    char source[256];       /* the file path or "preset NAME" */
+} ropeargs;
+
+/* Parses every rope flag in argv[1..argc), marks consumed[i] = 1 for each word it used, and fills
+ * ra. Words it does not know are left for the command. -1 with a message on a bad value or file. */
+int ropeargs_parse(int argc, char **argv, ropeargs *ra, unsigned char *consumed, rope_error *err);
+
+/* The help text for the shared flags, for each command's --help. */
+extern const char ropeargs_help[];
+
+/* Strict parsers: the whole word must be a finite number in range. */
+int ropeargs_double(const char *flag, const char *s, double lo, double hi, double *out, rope_error *err);
+int ropeargs_int(const char *flag, const char *s, long lo, long hi, int *out, rope_error *err);
+
+/* Fetches the value of argv[*i] (either "--flag=value" or the next word), advancing *i.
+ * Returns NULL with a message when the value is missing. */
+const char *ropeargs_value(int argc, char **argv, int *i, const char *flag, rope_error *err);
+
+/* 1 if argv[i] is `flag` or `flag=…` */
+int ropeargs_is(const char *arg, const char *flag);
+
+#endif

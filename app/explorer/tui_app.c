@@ -1,0 +1,510 @@
+/* app/explorer/tui_app.c — the explorer's controller: every key and mouse action, the input modes, and
+ * the chrome text (title, parameter bar, status line built with tablefmt). See tui_app.h. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "tablefmt.h"
+#include "tui_app.h"
+
+const tui_help_line tui_app_keys[] = {
+    { "q  F10  Ctrl-C", "quit" },
+    { "?  F1  h", "this help (Esc closes)" },
+    { "Esc", "close an overlay, cancel typing" },
+    { "m  M", "next / previous method" },
+    { "Up  Down", "focus the previous / next parameter" },
+    { "Left Right  - +", "change the focused parameter" },
+    { "=  Enter", "type a value for it (Enter applies)" },
+    { "f", "flavor hf / llamacpp" },
+    { "t", "truncate the correction range on / off" },
+    { "[  ]", "previous / next preset" },
+    { "p", "pick a preset from the list" },
+    { "r", "reset to the start-up parameters" },
+    { "1 ... 7", "show / hide panel N" },
+    { "Tab  Shift-Tab", "focus the next / previous panel" },
+    { "z", "zoom the focused panel (again: back)" },
+    { "j k  PgUp PgDn", "move the pair-table cursor" },
+    { "Home  End", "first / last pair" },
+    { "Space", "add / remove the cursor pair's dial" },
+    { "x", "clear the dial selection" },
+    { "a", "animate the position p" },
+    { "l", "linear / log distance axis (score)" },
+    { "b", "RoFormer bound on / off (score)" },
+    { "c", "cycle the methods compared (score)" },
+    { "e", "export every format to a file" },
+    { "click", "focus a panel, a parameter, a pair" },
+    { "wheel", "change the value under the pointer" },
+};
+const int tui_app_n_keys = (int)(sizeof tui_app_keys / sizeof tui_app_keys[0]);
+
+/* The score panel's comparison sets (the current method is always drawn). */
+static const unsigned score_sets[] = {
+    (1u << ROPE_NONE) | (1u << ROPE_LINEAR),
+    (1u << ROPE_NONE) | (1u << ROPE_LINEAR) | (1u << ROPE_NTK) | (1u << ROPE_YARN),
+    0x1FFu,
+    0u,
+};
+#define N_SCORE_SETS ((int)(sizeof score_sets / sizeof score_sets[0]))
+
+static void say(tui_app *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(tui_app *a, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+}
+
+int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_error *err)
+{
+    memset(a, 0, sizeof *a);
+    if (lab_init(&a->lab, start, source, err))
+        return -1;
+    a->visible = (1u << PLOT_PANEL_COUNT) - 1;
+    a->focus_panel = PLOT_PANEL_WAVELENGTH;
+    a->n_presets = rope_preset_count();
+    if (a->n_presets > TUI_APP_MAX_PRESETS)
+        a->n_presets = TUI_APP_MAX_PRESETS;
+    for (int i = 0; i < a->n_presets; i++) {
+        snprintf(a->preset_line[i], sizeof a->preset_line[i], "%-28s %s", rope_preset_name(i), rope_preset_title(i));
+        a->preset_ptr[i] = a->preset_line[i];
+    }
+    return 0;
+}
+
+/* --- helpers ----------------------------------------------------------------------------------- */
+
+static void refused(tui_app *a, const rope_error *e)
+{
+    say(a, 1, "refused: %s", e->msg);
+}
+
+static void keep_cursor_visible(tui_app *a)
+{
+    plot_view *v = &a->lab.view;
+    int rows = a->hits.table_rows > 0 ? a->hits.table_rows : 10, n = v->table.n_pairs;
+    if (v->cursor < 0) v->cursor = 0;
+    if (v->cursor >= n) v->cursor = n - 1;
+    if (v->cursor < v->scroll) v->scroll = v->cursor;
+    if (v->cursor >= v->scroll + rows) v->scroll = v->cursor - rows + 1;
+    if (v->scroll < 0) v->scroll = 0;
+}
+
+static void step(tui_app *a, lab_param k, int dir)
+{
+    rope_error e;
+    if (lab_step(&a->lab, k, dir, &e))
+        refused(a, &e);
+    else
+        a->message[0] = '\0';
+}
+
+static void toggle_panel(tui_app *a, int id)
+{
+    unsigned bit = 1u << id;
+    if ((a->visible & bit) && !(a->visible & ~bit)) {
+        say(a, 1, "panel %d is the last one shown; show another first", id + 1);
+        return;
+    }
+    a->visible ^= bit;
+    if (a->visible & bit) {
+        a->focus_panel = id;
+    } else if (a->focus_panel == id) {
+        for (int k = 1; k <= PLOT_PANEL_COUNT; k++)
+            if (a->visible & (1u << ((id + k) % PLOT_PANEL_COUNT))) {
+                a->focus_panel = (id + k) % PLOT_PANEL_COUNT;
+                break;
+            }
+    }
+    say(a, 0, "panel %d %s %s", id + 1, plot_panel_name((plot_panel_id)id), (a->visible & bit) ? "shown" : "hidden");
+}
+
+static void focus_panel_step(tui_app *a, int dir)
+{
+    for (int k = 1; k <= PLOT_PANEL_COUNT; k++) {
+        int id = ((a->focus_panel + dir * k) % PLOT_PANEL_COUNT + PLOT_PANEL_COUNT) % PLOT_PANEL_COUNT;
+        if (a->visible & (1u << id)) {
+            a->focus_panel = id;
+            return;
+        }
+    }
+}
+
+static void toggle_selection(tui_app *a)
+{
+    plot_view *v = &a->lab.view;
+    for (int i = 0; i < v->n_sel; i++)
+        if (v->sel[i] == v->cursor) {
+            memmove(&v->sel[i], &v->sel[i + 1], sizeof v->sel[0] * (size_t)(v->n_sel - i - 1));
+            v->n_sel--;
+            say(a, 0, "pair %d: dial removed", v->cursor);
+            return;
+        }
+    if (v->n_sel >= PLOT_MAX_SEL) {
+        say(a, 1, "at most %d dials; remove one first (x clears all)", PLOT_MAX_SEL);
+        return;
+    }
+    v->sel[v->n_sel++] = v->cursor;
+    say(a, 0, "pair %d: dial added", v->cursor);
+}
+
+static void load_preset(tui_app *a, int index)
+{
+    rope_error e;
+    if (lab_load_preset(&a->lab, index, &e))
+        refused(a, &e);
+    else
+        say(a, 0, "loaded preset %s: %s", rope_preset_name(index), rope_preset_title(index));
+}
+
+static void start_input(tui_app *a, tui_mode mode, const char *initial)
+{
+    a->mode = mode;
+    snprintf(a->input, sizeof a->input, "%s", initial);
+}
+
+/* Appends a typed character to the input line (Enter is handled by each mode). */
+static void input_char(tui_app *a, int key)
+{
+    size_t n = strlen(a->input);
+    if (key < 32 || key > 0x10FFFF || n + 5 >= sizeof a->input)
+        return;
+    n += (size_t)tui_utf8_put((uint32_t)key, a->input + n);
+    a->input[n] = '\0';
+}
+
+static void input_backspace(tui_app *a)
+{
+    size_t n = strlen(a->input);
+    while (n > 0 && ((unsigned char)a->input[n - 1] & 0xC0) == 0x80)
+        n--; /* continuation bytes */
+    if (n > 0)
+        n--;
+    a->input[n] = '\0';
+}
+
+static void do_export(tui_app *a, int overwrite)
+{
+    rope_error e;
+    if (lab_export(&a->lab, a->input, overwrite, &e))
+        say(a, 1, "export failed: %s", e.msg);
+    else
+        say(a, 0, "wrote every export format to %s", a->input);
+}
+
+/* --- modes --------------------------------------------------------------------------------------- */
+
+static void handle_input(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key;
+    if (k == TUI_KEY_ESC) {
+        a->mode = TUI_MODE_NORMAL;
+        say(a, 0, "cancelled");
+    } else if (k == TUI_KEY_BACKSPACE || k == TUI_KEY_DELETE) {
+        input_backspace(a);
+    } else if (k == TUI_CTRL('c')) {
+        a->quit = 1;
+    } else if (k == TUI_CTRL('u')) {
+        a->input[0] = '\0';
+    } else if (k > 0 && k < 0x110000) {
+        input_char(a, k);
+    }
+}
+
+static void handle_value(tui_app *a, const tui_event *ev)
+{
+    if (ev->key != TUI_KEY_ENTER) {
+        handle_input(a, ev);
+        return;
+    }
+    a->mode = TUI_MODE_NORMAL;
+    if (!a->input[0]) {
+        say(a, 0, "cancelled: nothing typed");
+        return;
+    }
+    rope_error e;
+    lab_param k = a->lab.focus;
+    if (lab_set_text(&a->lab, k, a->input, &e)) {
+        refused(a, &e);
+        return;
+    }
+    char v[64];
+    lab_param_text(&a->lab, k, v, sizeof v);
+    say(a, 0, "%s = %s", lab_param_name(k), v);
+}
+
+static void handle_export_name(tui_app *a, const tui_event *ev)
+{
+    if (ev->key != TUI_KEY_ENTER) {
+        handle_input(a, ev);
+        return;
+    }
+    a->mode = TUI_MODE_NORMAL;
+    if (!a->input[0]) {
+        say(a, 0, "export cancelled: no file name");
+        return;
+    }
+    if (access(a->input, F_OK) == 0) {
+        a->mode = TUI_MODE_CONFIRM;
+        return;
+    }
+    do_export(a, 0);
+}
+
+static void handle_confirm(tui_app *a, const tui_event *ev)
+{
+    a->mode = TUI_MODE_NORMAL;
+    if (ev->key == 'y' || ev->key == 'Y')
+        do_export(a, 1);
+    else
+        say(a, 0, "export cancelled: %s left as it was", a->input);
+}
+
+static void handle_help(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key;
+    if (k == TUI_KEY_DOWN || k == 'j') a->help_scroll++;
+    else if (k == TUI_KEY_UP || k == 'k') a->help_scroll--;
+    else if (k == TUI_KEY_PGDN) a->help_scroll += 10;
+    else if (k == TUI_KEY_PGUP) a->help_scroll -= 10;
+    else if (k == 'q' || k == TUI_KEY_F1 + 9 || k == TUI_CTRL('c')) a->quit = 1;
+    else if (k != TUI_KEY_RESIZE && k != TUI_KEY_TICK) a->mode = TUI_MODE_NORMAL;
+    if (a->help_scroll > tui_app_n_keys) a->help_scroll = tui_app_n_keys;
+    if (a->help_scroll < 0) a->help_scroll = 0;
+}
+
+static void handle_presets(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key;
+    if (k == TUI_KEY_DOWN || k == 'j') a->preset_cursor++;
+    else if (k == TUI_KEY_UP || k == 'k') a->preset_cursor--;
+    else if (k == TUI_KEY_HOME) a->preset_cursor = 0;
+    else if (k == TUI_KEY_END) a->preset_cursor = a->n_presets - 1;
+    else if (k == TUI_KEY_ENTER) {
+        a->mode = TUI_MODE_NORMAL;
+        load_preset(a, a->preset_cursor);
+    } else if (k == 'q' || k == TUI_KEY_F1 + 9 || k == TUI_CTRL('c')) a->quit = 1;
+    else if (k == TUI_KEY_ESC) a->mode = TUI_MODE_NORMAL;
+    if (a->preset_cursor >= a->n_presets) a->preset_cursor = a->n_presets - 1;
+    if (a->preset_cursor < 0) a->preset_cursor = 0;
+}
+
+static int in_rect(tui_rect r, int x, int y)
+{
+    return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+static void handle_mouse(tui_app *a, const tui_event *ev)
+{
+    plot_view *v = &a->lab.view;
+    int dir = ev->button == TUI_MOUSE_WHEEL_UP ? 1 : ev->button == TUI_MOUSE_WHEEL_DOWN ? -1 : 0;
+    for (int i = 0; i < a->hits.n_params; i++)
+        if (in_rect(a->hits.param[i], ev->x, ev->y)) {
+            a->lab.focus = (lab_param)i;
+            if (dir)
+                step(a, (lab_param)i, dir);
+            return;
+        }
+    for (int id = 0; id < PLOT_PANEL_COUNT; id++) {
+        if (!(a->hits.shown & (1u << id)) || !in_rect(a->hits.panel[id], ev->x, ev->y))
+            continue;
+        if (!dir) {
+            a->focus_panel = id;
+            if (id == PLOT_PANEL_TABLE) {
+                int row = ev->y - a->hits.panel[id].y - 2; /* frame, header */
+                if (row >= 0 && row < a->hits.table_rows && v->scroll + row < v->table.n_pairs)
+                    v->cursor = v->scroll + row;
+            }
+            return;
+        }
+        if (id == PLOT_PANEL_TABLE) {
+            v->cursor -= 3 * dir;
+            keep_cursor_visible(a);
+        } else if (id == PLOT_PANEL_CLOCKS || id == PLOT_PANEL_HEATMAP) {
+            step(a, LAB_P_POSITION, dir);
+        } else if (id == PLOT_PANEL_FACTOR || id == PLOT_PANEL_SCORE) {
+            step(a, LAB_P_FACTOR, dir);
+        } else {
+            step(a, a->lab.focus, dir);
+        }
+        return;
+    }
+}
+
+static void handle_normal(tui_app *a, const tui_event *ev)
+{
+    plot_view *v = &a->lab.view;
+    int k = ev->key;
+    rope_error e;
+    char note[320];
+    switch (k) {
+    case 'q': case TUI_CTRL('c'): case TUI_KEY_F1 + 9: a->quit = 1; return;
+    case '?': case 'h': case TUI_KEY_F1: a->mode = TUI_MODE_HELP; a->help_scroll = 0; return;
+    case TUI_KEY_ESC:
+        if (a->zoom) a->zoom = 0;
+        a->message[0] = '\0';
+        return;
+    case 'm': case 'M':
+        if (lab_cycle_method(&a->lab, k == 'm' ? 1 : -1, note, sizeof note, &e))
+            refused(a, &e);
+        else if (note[0])
+            say(a, 0, "%s", note);
+        else
+            say(a, 0, "method %s: %s", rope_method_get(a->lab.cfg.params.method)->name,
+                rope_method_get(a->lab.cfg.params.method)->title);
+        return;
+    case TUI_KEY_UP: a->lab.focus = (lab_param)((a->lab.focus + LAB_P_COUNT - 1) % LAB_P_COUNT); return;
+    case TUI_KEY_DOWN: a->lab.focus = (lab_param)((a->lab.focus + 1) % LAB_P_COUNT); return;
+    case TUI_KEY_RIGHT: case '+': step(a, a->lab.focus, 1); return;
+    case TUI_KEY_LEFT: case '-': step(a, a->lab.focus, -1); return;
+    case '=': case TUI_KEY_ENTER: start_input(a, TUI_MODE_VALUE, ""); return;
+    case 'f': step(a, LAB_P_FLAVOR, 1); return;
+    case 't': step(a, LAB_P_TRUNCATE, 1); return;
+    case '[': case ']': {
+        int n = a->n_presets;
+        if (n < 1) { say(a, 1, "no presets compiled in"); return; }
+        int i = a->lab.preset < 0 ? (k == ']' ? 0 : n - 1) : (a->lab.preset + (k == ']' ? 1 : n - 1)) % n;
+        load_preset(a, i);
+        return;
+    }
+    case 'p':
+        if (a->n_presets < 1) { say(a, 1, "no presets compiled in"); return; }
+        a->mode = TUI_MODE_PRESETS;
+        a->preset_cursor = a->lab.preset < 0 ? 0 : a->lab.preset;
+        return;
+    case 'r':
+        if (lab_reset(&a->lab, &e)) refused(a, &e);
+        else say(a, 0, "reset to the start-up parameters%s%s", a->lab.source[0] ? " from " : "", a->lab.source);
+        return;
+    case TUI_KEY_TAB: focus_panel_step(a, 1); return;
+    case TUI_KEY_BACKTAB: focus_panel_step(a, -1); return;
+    case 'z': a->zoom = !a->zoom; return;
+    case 'j': v->cursor++; keep_cursor_visible(a); return;
+    case 'k': v->cursor--; keep_cursor_visible(a); return;
+    case TUI_KEY_PGDN: v->cursor += a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
+    case TUI_KEY_PGUP: v->cursor -= a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
+    case TUI_KEY_HOME: v->cursor = 0; keep_cursor_visible(a); return;
+    case TUI_KEY_END: v->cursor = v->table.n_pairs - 1; keep_cursor_visible(a); return;
+    case ' ': toggle_selection(a); return;
+    case 'x': v->n_sel = 0; say(a, 0, "dial selection cleared: an automatic spread of pairs"); return;
+    case 'a':
+        a->lab.animate = !a->lab.animate;
+        say(a, 0, "animation %s", a->lab.animate ? "on" : "off");
+        return;
+    case 'l': v->score_log = !v->score_log; return;
+    case 'b': v->score_bound = !v->score_bound; return;
+    case 'c':
+        a->score_set = (a->score_set + 1) % N_SCORE_SETS;
+        v->score_methods = score_sets[a->score_set];
+        say(a, 0, "score panel compares %s", a->score_set == 0 ? "none and linear" : a->score_set == 1 ?
+            "none, linear, ntk and yarn" : a->score_set == 2 ? "every method" : "the current method only");
+        return;
+    case 'e': start_input(a, TUI_MODE_EXPORT, "ropescope-export.txt"); return;
+    case TUI_KEY_MOUSE: handle_mouse(a, ev); return;
+    case TUI_KEY_TICK: if (a->lab.animate) lab_tick(&a->lab); return;
+    case TUI_KEY_RESIZE: return;
+    }
+    if (k >= '1' && k <= '0' + PLOT_PANEL_COUNT) {
+        toggle_panel(a, k - '1');
+        return;
+    }
+    if (k > ' ' && k < 127)
+        say(a, 1, "key '%c' does nothing here; ? lists the keys", k);
+}
+
+void tui_app_handle(tui_app *a, const tui_event *ev)
+{
+    if (ev->key == TUI_KEY_TICK && a->mode != TUI_MODE_NORMAL) {
+        if (a->lab.animate) lab_tick(&a->lab);
+        return;
+    }
+    switch (a->mode) {
+    case TUI_MODE_VALUE: handle_value(a, ev); break;
+    case TUI_MODE_EXPORT: handle_export_name(a, ev); break;
+    case TUI_MODE_CONFIRM: handle_confirm(a, ev); break;
+    case TUI_MODE_HELP: handle_help(a, ev); break;
+    case TUI_MODE_PRESETS: handle_presets(a, ev); break;
+    default: handle_normal(a, ev); break;
+    }
+}
+
+/* --- the chrome ------------------------------------------------------------------------------------ */
+
+static void status_line(const tui_app *a, char *buf, size_t n)
+{
+    const plot_view *v = &a->lab.view;
+    const rope_table *t = &v->table;
+    char reg[200], corr[120] = "", alt[160] = "";
+    tablefmt_regimes(t, reg, sizeof reg);
+    if (t->has_corr)
+        snprintf(corr, sizeof corr, "corr raw %.4f..%.4f -> %g..%g · ", t->corr_low_raw, t->corr_high_raw,
+                 t->corr_low, t->corr_high);
+    if (v->flavor_alt_ok) {
+        const rope_table *o = &v->flavor_alt;
+        const char *name = rope_flavor_name(o->flavor);
+        int same_mag = fabs(o->magnitude - t->magnitude) < 1e-6;
+        int same_corr = !t->has_corr || (o->corr_low == t->corr_low && o->corr_high == t->corr_high);
+        if (same_mag && same_corr)
+            snprintf(alt, sizeof alt, " · %s: same", name);
+        else if (!same_corr)
+            snprintf(alt, sizeof alt, " · %s: %g..%g, magnitude %.7f", name, o->corr_low, o->corr_high, o->magnitude);
+        else
+            snprintf(alt, sizeof alt, " · %s: magnitude %.7f", name, o->magnitude);
+    }
+    snprintf(buf, n, "%smagnitude %.7f · logits x%.7f · %s%s", corr, t->magnitude, t->logit_mult, reg, alt);
+}
+
+void tui_app_chrome(tui_app *a)
+{
+    tui_chrome *c = &a->chrome;
+    const rope_params *p = &a->lab.cfg.params;
+    const rope_method_info *mi = rope_method_get(p->method);
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "ropescope · %s — %.90s%s%.60s", mi->name, mi->title,
+             a->lab.source[0] ? " · " : "", a->lab.source);
+    snprintf(c->title_right, sizeof c->title_right, "? help  q quit");
+    c->n_params = LAB_P_COUNT;
+    for (int k = 0; k < LAB_P_COUNT; k++) {
+        tui_param_item *it = &c->params[k];
+        snprintf(it->name, sizeof it->name, "%s", lab_param_name((lab_param)k));
+        lab_param_text(&a->lab, (lab_param)k, it->value, sizeof it->value);
+        it->focused = k == (int)a->lab.focus;
+        it->unused = !lab_param_used(&a->lab, (lab_param)k);
+    }
+    status_line(a, c->status, sizeof c->status);
+    snprintf(c->message, sizeof c->message, "%s", a->message);
+    c->message_error = a->message_error;
+    snprintf(c->hints, sizeof c->hints, "m method  Up/Down parameter  Left/Right change  = type  [ ] presets  "
+             "1-7 panels  z zoom  a animate  e export  ? help  q quit");
+    switch (a->mode) {
+    case TUI_MODE_VALUE:
+        snprintf(c->prompt, sizeof c->prompt, "%s = %s_   (Enter applies, Esc cancels)",
+                 lab_param_name(a->lab.focus), a->input);
+        break;
+    case TUI_MODE_EXPORT:
+        snprintf(c->prompt, sizeof c->prompt, "export every format to: %s_   (Enter writes, Esc cancels)", a->input);
+        break;
+    case TUI_MODE_CONFIRM:
+        snprintf(c->prompt, sizeof c->prompt, "%s exists: overwrite it? y/n", a->input);
+        break;
+    default: break;
+    }
+    c->visible = a->visible;
+    c->focus_panel = a->focus_panel;
+    c->zoom = a->zoom;
+    c->help = tui_app_keys;
+    c->n_help = tui_app_n_keys;
+    c->help_scroll = a->help_scroll;
+    if (a->mode == TUI_MODE_HELP) {
+        c->overlay = TUI_OVERLAY_HELP;
+    } else if (a->mode == TUI_MODE_PRESETS) {
+        c->overlay = TUI_OVERLAY_LIST;
+        c->list = a->preset_ptr;
+        c->n_list = a->n_presets;
+        c->list_cursor = a->preset_cursor;
+        snprintf(c->list_title, sizeof c->list_title, "presets (%d)", a->n_presets);
+    }
+}

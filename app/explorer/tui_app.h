@@ -1,0 +1,55 @@
+/* app/explorer/tui_app.h — the explorer's controller: the key and mouse bindings (one table, which is also
+ * the help overlay), input modes (typing a value, naming an export file, confirming an overwrite,
+ * help, the preset list), and the text of the title, parameter and status lines.
+ *
+ * Contract: tui_app_handle applies one event to the lab and the UI state and never blocks,
+ * prints or exits; a refused change leaves a one-line message for the status line. The same code
+ * runs in the terminal and in headless snapshots (which feed events from --keys). */
+#ifndef TUI_APP_H
+#define TUI_APP_H
+
+#include "lab.h"
+#include "tui_keys.h"
+#include "tui_screen.h"
+
+#define TUI_APP_MAX_PRESETS 64
+
+typedef enum tui_mode {
+    TUI_MODE_NORMAL,
+    TUI_MODE_VALUE,      /* typing a value for the focused parameter */
+    TUI_MODE_EXPORT,     /* typing the export file name */
+    TUI_MODE_CONFIRM,    /* the export file exists: overwrite? */
+    TUI_MODE_HELP,
+    TUI_MODE_PRESETS
+} tui_mode;
+
+typedef struct tui_app {
+    lab        lab;
+    tui_chrome chrome;
+    tui_hits   hits;           /* where the last frame put things (mouse, scrolling) */
+    tui_mode   mode;
+    char       input[256];     /* the line being typed */
+    char       message[320];
+    int        message_error;
+    unsigned   visible;        /* bit per plot_panel_id */
+    int        focus_panel;
+    int        zoom;
+    int        help_scroll;
+    int        preset_cursor;
+    int        n_presets;
+    char       preset_line[TUI_APP_MAX_PRESETS][128]; /* [n_presets] "name  title" lines */
+    const char *preset_ptr[TUI_APP_MAX_PRESETS];      /* [n_presets] into preset_line */
+    int        score_set;      /* which methods the score panel compares (cycled with c) */
+    int        quit;
+} tui_app;
+
+int  tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_error *err);
+void tui_app_handle(tui_app *a, const tui_event *ev);
+/* Refreshes a->chrome from the state (call before every render). */
+void tui_app_chrome(tui_app *a);
+
+/* The key list shown by the help overlay and `ropescope tui --help`. */
+extern const tui_help_line tui_app_keys[];
+extern const int tui_app_n_keys;
+
+#endif

@@ -1,0 +1,70 @@
+/* kernels/kern/kern.h — tensor kernels and the thread pool the transformer runs on.
+ *
+ * Contract: plain functions on row-major float arrays. Each vector kernel has an AVX2+FMA version,
+ * chosen at run time when the CPU has both, and a scalar one; results agree to float rounding (the
+ * tests compare both with plain reference loops). kern_gemm hands products to OpenBLAS sgemm, run
+ * single-threaded inside each of our own threads. The pool cuts a run into as many parts as it has
+ * threads; any thread (the caller included) claims any unclaimed part, so a descheduled or sleeping
+ * worker never stalls the caller. Idle workers sleep on a condition variable after a short bounded
+ * spin (never an unbounded busy wait). No globals beyond the CPU-feature flag; never prints or exits. */
+#ifndef KERN_H
+#define KERN_H
+
+#include "rope.h"
+
+/* --- thread pool ------------------------------------------------------------------------------- */
+typedef struct kern_pool kern_pool;
+typedef void (*kern_task)(void *arg, int ith, int nth);
+
+/* n_threads counts the caller (1 = no workers). NULL with a message on failure. Also sets
+ * OpenBLAS to one thread per call: the pool supplies the parallelism. */
+kern_pool *kern_pool_create(int n_threads, rope_error *err);
+void kern_pool_free(kern_pool *p);
+int  kern_pool_size(const kern_pool *p);
+/* fn(arg, part, n) once for every part 0 ≤ part < n = kern_pool_size(p), each part on whichever
+ * thread claims it first (possibly all on the caller); returns when every part has returned.
+ * Per-part scratch indexed by `part` is safe: no two threads run the same part at once. */
+void kern_pool_run(kern_pool *p, kern_task fn, void *arg);
+/* The same with `parts` parts (more parts than threads let the caller take over the share of a
+ * worker that is descheduled). */
+void kern_pool_run_parts(kern_pool *p, kern_task fn, void *arg, int parts);
+/* Index of the calling thread inside the pool running it: 0 for the caller, 1… for workers;
+ * for per-thread scratch when parts outnumber threads. */
+int  kern_pool_tid(void);
+/* The ith of nth contiguous parts of [0, n), boundaries multiples of `align` (except n). */
+void kern_split(int n, int ith, int nth, int align, int *lo, int *hi);
+
+/* --- vector kernels ------------------------------------------------------------------------------ */
+float kern_dot(const float *a, const float *b, int n);
+/* y[r] = Σ_c W[r·ldw + c]·x[c] for r in [0, rows) */
+void  kern_matvec(const float *W, int ldw, const float *x, float *y, int rows, int cols);
+/* y[c] = Σ_r x[r]·A[r·lda + c] for c in [0, cols): xᵀA, e.g. attention weights times values */
+void  kern_matvec_t(const float *A, int lda, const float *x, float *y, int rows, int cols);
+/* out = x / sqrt(mean(x²) + eps) · g   (out may alias x) */
+void  kern_rmsnorm(const float *x, const float *g, float *out, int n, float eps);
+/* in place: x = exp(x − max) / Σ exp(x − max) */
+void  kern_softmax(float *x, int n);
+/* in place: x = exp(x) (relative error < 3e-7 for x in [−87, 88]; below that, 0 or a subnormal) */
+void  kern_exp(float *x, int n);
+/* out = g·sigmoid(g)·u  (out may alias g or u) */
+void  kern_silu_mul(const float *g, const float *u, float *out, int n);
+/* y += a·x */
+void  kern_axpy(float a, const float *x, float *y, int n);
+/* y = a·y */
+void  kern_scale(float a, float *y, int n);
+/* Adjacent-pair rotation of x[0 .. 2·n_pairs): (x0, x1) → (x0·c − x1·s, x0·s + x1·c) with
+ * c = cs[i], s = sn[i] (magnitude already folded into both). */
+void  kern_rope(float *x, const float *cs, const float *sn, int n_pairs);
+
+/* C[M][N] = alpha · A[M][K] · op(B) + beta · C. transB = 1: B is [N][K] (ldb ≥ K), i.e. C = A·Bᵀ;
+ * transB = 0: B is [K][N]. */
+void  kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                const float *B, int ldb, float beta, float *C, int ldc);
+
+/* "avx2+fma" or "scalar", plus the BLAS in use. */
+const char *kern_backend(void);
+/* 1 when the AVX2 kernels are in use; kern_force_scalar(1) switches to the scalar ones (tests). */
+int  kern_have_avx2(void);
+void kern_force_scalar(int on);
+
+#endif

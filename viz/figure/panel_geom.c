@@ -1,0 +1,198 @@
+/* viz/figure/panel_geom.c — the per-pair geometry panels: wavelength λ and λ' with the L and s·L lines
+ * and the YaRN regimes shaded; r(d) with α/β and both ramps (the code's discrete pair-index ramp
+ * and the paper's γ(r)); θ'/θ for every method at once. */
+#include <math.h>
+#include <stdio.h>
+#include "panel.h"
+
+static const char *method_name(rope_method m)
+{
+    const rope_method_info *mi = rope_method_get(m);
+    return mi ? mi->name : "?";
+}
+
+static plot_role regime_role(rope_regime r)
+{
+    return r == ROPE_REGIME_EXTRAPOLATE ? PLOT_ROLE_EXTRAP
+         : r == ROPE_REGIME_BLEND ? PLOT_ROLE_BLEND : PLOT_ROLE_INTERP;
+}
+
+/* One band per run of equal regime in t, spanning [first − ½, last + ½] on the pair axis. */
+static void add_regime_bands(plot_figure *f, const rope_table *t)
+{
+    for (int i = 0; i < t->n_pairs;) {
+        int j = i;
+        while (j + 1 < t->n_pairs && t->pair[j + 1].regime == t->pair[i].regime)
+            j++;
+        char label[PLOT_LABEL];
+        rope_regime r = t->pair[i].regime;
+        snprintf(label, sizeof label, "%s %d-%d", r == ROPE_REGIME_EXTRAPOLATE ? "extrap"
+                 : r == ROPE_REGIME_BLEND ? "blend" : "interp", i, j);
+        plot_add_band(f, i - 0.5, j + 0.5, regime_role(t->pair[i].regime), label);
+        i = j + 1;
+    }
+}
+
+/* The L and s·L values as the panels label them. */
+static double ctx_L(const plot_view *v) { return (double)v->params.orig_ctx; }
+static double ctx_sL(const plot_view *v) { return v->table.scale * (double)v->params.orig_ctx; }
+
+int plot_panel_wavelength(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+{
+    (void)cols; (void)rows;
+    const rope_table *t = &v->table;
+    int n = t->n_pairs;
+    f->kind = PLOT_KIND_XY;
+    snprintf(f->title, sizeof f->title, "wavelength per pair: λ and λ' (%s)", method_name(t->method));
+    plot_series *orig = plot_add_series(f, "λ", PLOT_ROLE_ORIG, PLOT_LINE, n);
+    plot_series *sc = plot_add_series(f, "λ'", PLOT_ROLE_SCALED, PLOT_LINE, n);
+    if (!orig || !sc)
+        return rope_fail(err, "wavelength panel: figure pool exhausted");
+    double lo = INFINITY, hi = 0.0;
+    for (int i = 0; i < n; i++) {
+        orig->x[i] = sc->x[i] = i;
+        orig->y[i] = t->pair[i].lambda;
+        sc->y[i] = t->pair[i].lambda_scaled;
+        lo = fmin(lo, fmin(orig->y[i], sc->y[i]));
+        hi = fmax(hi, fmax(orig->y[i], sc->y[i]));
+    }
+    sc->emphasis = 1;
+    double L = ctx_L(v), sL = ctx_sL(v);
+    lo = fmin(lo, L);
+    hi = fmax(hi, fmax(L, sL));
+    add_regime_bands(f, &v->yarn);
+    char buf[PLOT_LABEL];
+    snprintf(buf, sizeof buf, "L=%g", L);
+    plot_add_hmarker(f, L, 0, PLOT_ROLE_MARK_CTX, buf);
+    if (sL > L) {
+        snprintf(buf, sizeof buf, "s·L=%g", sL);
+        plot_add_hmarker(f, sL, 0, PLOT_ROLE_MARK_EXT, buf);
+    }
+    plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
+    plot_axis_fit(&f->y, lo, hi, 1, "λ tokens");
+    snprintf(f->note, sizeof f->note, "shaded: YaRN regimes at beta_fast %g / beta_slow %g",
+             v->params.beta_fast, v->params.beta_slow);
+    return 0;
+}
+
+int plot_panel_ramp(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+{
+    (void)cols; (void)rows;
+    const rope_table *y = &v->yarn;
+    const rope_params *p = &v->params;
+    int n = y->n_pairs, hf = p->flavor == ROPE_FLAVOR_HF;
+    /* the betas in effect: Hugging Face reads 0 as "use the default" */
+    double beta = hf && p->beta_fast == 0.0 ? 32.0 : p->beta_fast;
+    double alpha = hf && p->beta_slow == 0.0 ? 1.0 : p->beta_slow;
+    f->kind = PLOT_KIND_XY;
+    snprintf(f->title, sizeof f->title, "rotations r = L/λ and the ramp γ (%s)", method_name(y->method));
+    plot_series *r = plot_add_series(f, "r", PLOT_ROLE_ORIG, PLOT_LINE, n);
+    plot_series *paper = plot_add_series(f, "γ(r) paper", PLOT_ROLE_PAPER, PLOT_LINE, n);
+    plot_series *code = plot_add_series(f, "γ code", PLOT_ROLE_SCALED, PLOT_STEPS, n);
+    if (!r || !paper || !code)
+        return rope_fail(err, "ramp panel: figure pool exhausted");
+    double lo = fmin(alpha > 0 ? alpha : 1.0, beta > 0 ? beta : 1.0), hi = fmax(alpha, beta);
+    for (int i = 0; i < n; i++) {
+        r->x[i] = paper->x[i] = code->x[i] = i;
+        r->y[i] = y->pair[i].r;
+        paper->y[i] = rope_ramp_paper(y->pair[i].r, alpha, beta);
+        code->y[i] = y->pair[i].ramp;
+        if (r->y[i] > 0) {
+            lo = fmin(lo, r->y[i]);
+            hi = fmax(hi, r->y[i]);
+        }
+    }
+    paper->y2 = code->y2 = 1;
+    code->emphasis = 1;
+    /* the other flavor's index ramp, where its correction range differs (truncate off, float32) */
+    const rope_table *alt = &v->flavor_alt;
+    rope_method cm = v->params.method;
+    int own = cm == ROPE_NTK_PARTS || cm == ROPE_YARN || cm == ROPE_DYNAMIC_YARN; /* y is the current table */
+    if (own && v->flavor_alt_ok && alt->has_corr &&
+        (alt->corr_low != y->corr_low || alt->corr_high != y->corr_high)) {
+        char name[PLOT_LABEL];
+        snprintf(name, sizeof name, "γ %s", rope_flavor_name(alt->flavor));
+        plot_series *o = plot_add_series(f, name, PLOT_ROLE_DIM, PLOT_STEPS, n);
+        if (!o)
+            return rope_fail(err, "ramp panel: figure pool exhausted");
+        o->y2 = 1;
+        for (int i = 0; i < n; i++) {
+            o->x[i] = i;
+            o->y[i] = alt->pair[i].ramp;
+        }
+    }
+    add_regime_bands(f, y);
+    char buf[PLOT_LABEL];
+    snprintf(buf, sizeof buf, "β=beta_fast %g", beta);
+    plot_add_hmarker(f, beta, 0, PLOT_ROLE_MARK_BETA, buf);
+    snprintf(buf, sizeof buf, "α=beta_slow %g", alpha);
+    plot_add_hmarker(f, alpha, 0, PLOT_ROLE_MARK_BETA, buf);
+    if (y->has_corr) {
+        snprintf(buf, sizeof buf, "lo %g", y->corr_low);
+        plot_add_vmarker(f, y->corr_low, PLOT_ROLE_MARK_BETA, buf);
+        snprintf(buf, sizeof buf, "hi %g", y->corr_high);
+        plot_add_vmarker(f, y->corr_high, PLOT_ROLE_MARK_BETA, buf);
+        snprintf(f->note, sizeof f->note, "code ramp: pairs %g..%g (raw %.2f..%.2f); paper: γ(r) from r=α to r=β",
+                 y->corr_low, y->corr_high, y->corr_low_raw, y->corr_high_raw);
+    }
+    plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
+    plot_axis_fit(&f->y, lo, hi, 1, "r");
+    plot_axis_set(&f->y2, 0.0, 1.0, 0, "γ");
+    f->has_y2 = 1;
+    return 0;
+}
+
+int plot_panel_factor(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+{
+    (void)cols; (void)rows;
+    int cur = (int)v->params.method, n = v->table.n_pairs;
+    f->kind = PLOT_KIND_XY;
+    snprintf(f->title, sizeof f->title, "per-pair factor θ'/θ, every method (current: %s)", method_name(cur));
+    double lo = INFINITY, hi = 0.0;
+    /* the current method as bars underneath, then every other method, then the current line */
+    plot_series *bars = plot_add_series(f, "", PLOT_ROLE_SCALED, PLOT_BARS, n);
+    if (!bars)
+        return rope_fail(err, "factor panel: figure pool exhausted");
+    bars->legend = 0;
+    for (int k = 0; k <= ROPE_METHOD_COUNT; k++) {
+        int m = k < ROPE_METHOD_COUNT ? k : cur;
+        if ((k < ROPE_METHOD_COUNT && m == cur) || !(v->method_ok & (1u << m)))
+            continue;
+        const rope_table *t = &v->method[m];
+        char name[PLOT_LABEL];
+        if ((m == ROPE_DYNAMIC || m == ROPE_DYNAMIC_YARN) && m != cur)
+            snprintf(name, sizeof name, "%s@%d", method_name(m), v->compare_len);
+        else
+            snprintf(name, sizeof name, "%s", method_name(m));
+        plot_series *s = plot_add_series(f, name, (plot_role)(PLOT_ROLE_METHOD + m), PLOT_LINE, n);
+        if (!s)
+            return rope_fail(err, "factor panel: figure pool exhausted");
+        s->emphasis = m == cur;
+        for (int i = 0; i < n; i++) {
+            s->x[i] = i;
+            s->y[i] = t->pair[i].factor;
+            lo = fmin(lo, s->y[i]);
+            hi = fmax(hi, s->y[i]);
+            if (m == cur) {
+                bars->x[i] = i;
+                bars->y[i] = s->y[i];
+            }
+        }
+    }
+    double s = v->params.factor;
+    if (s > 1.0) {
+        char buf[PLOT_LABEL];
+        snprintf(buf, sizeof buf, "1/s=%.4g", 1.0 / s);
+        plot_add_hmarker(f, 1.0 / s, 0, PLOT_ROLE_DIM, buf);
+        lo = fmin(lo, 1.0 / s);
+    }
+    if (!(lo > 0.0)) lo = 1e-3;
+    if (!(hi > 0.0)) hi = 1.0;
+    plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
+    plot_axis_set(&f->y, lo / 1.25, hi * 1.25, 1, "θ'/θ");
+    if (!(v->method_ok & (1u << ROPE_LONGROPE)))
+        snprintf(f->note, sizeof f->note, "longrope hidden: it needs factor lists (preset phi-3-mini-128k)");
+    else
+        snprintf(f->note, sizeof f->note, "length-dependent methods at %d tokens", v->compare_len);
+    return 0;
+}

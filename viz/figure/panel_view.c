@@ -1,0 +1,127 @@
+/* viz/figure/panel_view.c — the view the panels read: every table recomputed from ropecore for the
+ * current parameters, and the dispatch from panel ids to figure functions. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "panel.h"
+
+void plot_view_init(plot_view *v)
+{
+    memset(v, 0, sizeof *v);
+    rope_params_init(&v->params);
+    v->position = 1000.0;
+    v->score_methods = (1u << ROPE_NONE) | (1u << ROPE_LINEAR);
+    v->score_bound = 1;
+}
+
+static int is_yarn_family(rope_method m)
+{
+    return m == ROPE_NTK_PARTS || m == ROPE_YARN || m == ROPE_DYNAMIC_YARN;
+}
+
+static int uses_length(rope_method m)
+{
+    return m == ROPE_DYNAMIC || m == ROPE_DYNAMIC_YARN || m == ROPE_LONGROPE;
+}
+
+int plot_view_compute(plot_view *v, const rope_params *p, rope_error *err)
+{
+    if (rope_params_validate(p, err))
+        return -1;
+    rope_error e2;
+    if (rope_table_compute(p, &v->table, err))
+        return -1;
+    v->params = *p;
+
+    double len = p->factor * (double)p->orig_ctx;
+    v->compare_len = p->seq_len > 0 ? p->seq_len : (int)fmin(len, (double)(1 << 30));
+
+    v->method_ok = 0;
+    for (int m = 0; m < ROPE_METHOD_COUNT; m++) {
+        if (m == (int)p->method) {
+            v->method[m] = v->table;
+            v->method_ok |= 1u << m;
+            continue;
+        }
+        rope_params q = *p;
+        q.method = (rope_method)m;
+        if (uses_length(q.method) && q.seq_len == 0)
+            q.seq_len = v->compare_len;
+        if (rope_table_compute(&q, &v->method[m], &e2) == 0)
+            v->method_ok |= 1u << m;
+    }
+
+    if (is_yarn_family(p->method)) {
+        v->yarn = v->table;
+    } else {
+        rope_params q = *p;
+        q.method = ROPE_YARN;
+        if (rope_table_compute(&q, &v->yarn, &e2))
+            v->yarn = v->table; /* cannot happen for valid params; keep something drawable */
+    }
+
+    rope_params q = *p;
+    q.flavor = p->flavor == ROPE_FLAVOR_HF ? ROPE_FLAVOR_LLAMACPP : ROPE_FLAVOR_HF;
+    v->flavor_alt_ok = rope_table_compute(&q, &v->flavor_alt, &e2) == 0;
+
+    int n = v->table.n_pairs;
+    if (v->cursor >= n) v->cursor = n - 1;
+    if (v->cursor < 0) v->cursor = 0;
+    if (v->scroll > v->cursor) v->scroll = v->cursor;
+    if (v->scroll < 0) v->scroll = 0;
+    int k = 0;
+    for (int i = 0; i < v->n_sel; i++)
+        if (v->sel[i] < n)
+            v->sel[k++] = v->sel[i];
+    v->n_sel = k;
+    if (!(v->position >= 0.0))
+        v->position = 0.0;
+    return 0;
+}
+
+int plot_view_clock_pairs(const plot_view *v, int max, int *out)
+{
+    int n = v->table.n_pairs, k = 0;
+    if (max < 1 || n < 1)
+        return 0;
+    if (v->n_sel > 0) {
+        for (int i = 0; i < v->n_sel && k < max; i++)
+            out[k++] = v->sel[i];
+        return k;
+    }
+    int want = max < n ? max : n;
+    for (int j = 0; j < want; j++) {
+        int i = want == 1 ? 0 : (int)floor((double)j * (n - 1) / (want - 1) + 0.5);
+        if (k == 0 || out[k - 1] != i)
+            out[k++] = i;
+    }
+    return k;
+}
+
+static const char *const panel_names[PLOT_PANEL_COUNT] = {
+    "wavelength", "ramp", "factor", "table", "clocks", "score", "heatmap"
+};
+
+const char *plot_panel_name(plot_panel_id id)
+{
+    return (unsigned)id < PLOT_PANEL_COUNT ? panel_names[id] : "?";
+}
+
+int plot_panel_build(plot_panel_id id, const plot_view *v, int cols, int rows, plot_figure *f,
+                     rope_error *err)
+{
+    typedef int (*panel_fn)(const plot_view *, int, int, plot_figure *, rope_error *);
+    static const panel_fn fns[PLOT_PANEL_COUNT] = {
+        plot_panel_wavelength, plot_panel_ramp, plot_panel_factor, plot_panel_table,
+        plot_panel_clocks, plot_panel_score, plot_panel_heatmap
+    };
+    plot_figure_clear(f);
+    if ((unsigned)id >= PLOT_PANEL_COUNT)
+        return rope_fail(err, "panel %d does not exist", (int)id);
+    if (cols < 4) cols = 4;
+    if (rows < 4) rows = 4;
+    int rc = fns[id](v, cols, rows, f, err);
+    if (rc)
+        snprintf(f->note, sizeof f->note, "%.150s", err ? err->msg : "cannot draw this panel");
+    return rc;
+}
