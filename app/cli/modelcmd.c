@@ -2,20 +2,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "assets.h"
 #include "eval.h"
 #include "modelcmd.h"
-
-/* The embedded model: the file named by $ROPESCOPE_MODEL, else assets/ropescope-tiny.gguf (the build
- * compiles in its absolute path). */
-#ifndef ROPESCOPE_DEFAULT_MODEL
-#define ROPESCOPE_DEFAULT_MODEL "assets/ropescope-tiny.gguf"
-#endif
 
 int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
                    rope_error *err)
 {
-    if (!path) path = getenv("ROPESCOPE_MODEL");
-    if (!path) path = ROPESCOPE_DEFAULT_MODEL;
+    char def[4096];
+    if (!path) path = cli_default_model(def, sizeof def);
     if (model_load(m, path, err)) return -1;
     *p = m->rope;
     const rope_params *u = &ra->cfg.params;
