@@ -10,18 +10,10 @@
 #define ROPE_H
 
 #include <stddef.h>
+#include "rope_error.h"
 
 #define ROPE_MAX_HEAD_DIM 1024
 #define ROPE_MAX_PAIRS    (ROPE_MAX_HEAD_DIM / 2)
-#define ROPE_ERR_LEN      320
-
-/* One human-readable line: what is wrong, where, and how to fix it. */
-typedef struct rope_error {
-    char msg[ROPE_ERR_LEN];
-} rope_error;
-
-/* Formats into err (if non-NULL) and returns -1, so callers can `return rope_fail(err, ...)`. */
-int rope_fail(rope_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef enum rope_method {
     ROPE_NONE,         /* plain RoPE: positions past L are extrapolated */
@@ -36,7 +28,8 @@ typedef enum rope_method {
     ROPE_METHOD_COUNT
 } rope_method;
 
-/* Where real implementations differ (reference/rope-methods.md §4, §8). */
+/* Where real implementations differ (transformers' modeling_rope_utils.py and ggml's rope op,
+ * ggml_rope_yarn_corr_dims; the YaRN paper, arXiv 2309.00071). */
 typedef enum rope_flavor {
     ROPE_FLAVOR_HF,       /* transformers: float64 correction range, truncate, mscale keys */
     ROPE_FLAVOR_LLAMACPP, /* ggml: float32 corr dims, always floor/ceil, MAX(0.001) guard,
@@ -125,20 +118,40 @@ enum {
     ROPE_USES_LLAMA3   = 1u << 4,
     ROPE_USES_LISTS    = 1u << 5,
     ROPE_USES_SEQ_LEN  = 1u << 6,
-    ROPE_USES_MAX_POS  = 1u << 7
+    ROPE_USES_MAX_POS  = 1u << 7,
+    ROPE_USES_ORIG_CTX = 1u << 8  /* original_max_position_embeddings, when a config gives it */
 };
+
+/* Which family a method belongs to: methods of one family share their formulas and their keys. */
+typedef enum rope_family {
+    ROPE_FAMILY_PLAIN,    /* none */
+    ROPE_FAMILY_LINEAR,   /* linear (Position Interpolation) */
+    ROPE_FAMILY_NTK,      /* ntk, dynamic: a larger base */
+    ROPE_FAMILY_YARN,     /* ntk-parts, yarn, dynamic-yarn: the ramp between d(beta_fast) and d(beta_slow) */
+    ROPE_FAMILY_LLAMA3,   /* llama3: wavelength bands */
+    ROPE_FAMILY_LONGROPE  /* longrope: per-pair factor lists */
+} rope_family;
+
+/* YaRN's β defaults (the paper's β = 32 and α = 1); HF turns a written 0 into them. */
+#define ROPE_BETA_FAST_DEFAULT 32.0
+#define ROPE_BETA_SLOW_DEFAULT 1.0
 
 typedef struct rope_method_info {
     rope_method id;
     const char *name;   /* CLI / JSON spelling, e.g. "yarn" */
     const char *title;  /* one line for people */
     unsigned    uses;   /* ROPE_USES_* */
+    rope_family family;
     /* Fills t->pair[i].theta_scaled, .inv_freq_f32, .ramp and t's scale, base_scaled, magnitude and
      * corr fields; rope_table_compute has already set rot_dim, n_pairs and every .theta. */
     void (*fill)(const rope_params *p, rope_table *t);
 } rope_method_info;
 
 const rope_method_info *rope_method_get(rope_method m);           /* NULL if out of range */
+int rope_method_is_yarn(rope_method m);  /* 1 for the YaRN family (ntk-parts, yarn, dynamic-yarn) */
+/* The β in effect: the written value, or its default when it is 0 (HF: get("beta_fast") or 32). */
+double rope_beta_fast(const rope_params *p);
+double rope_beta_slow(const rope_params *p);
 int rope_method_from_name(const char *name, rope_method *out);     /* accepts HF spellings too */
 const char *rope_flavor_name(rope_flavor f);
 int rope_flavor_from_name(const char *name, rope_flavor *out);
@@ -166,7 +179,7 @@ double rope_phase_wrapped(const rope_table *t, int i, double pos);
 /* The angle a float32 kernel of this flavor computes at pos (HF: fp32 inv_freq × fp32 position;
  * llama.cpp CPU: fp32 position times theta_scale^i by repeated fp32 multiplies), minus the exact
  * double angle, in radians. */
-double rope_phase_f32_error(const rope_table *t, const rope_params *p, int i, double pos);
+double rope_phase_f32_error(const rope_table *t, int i, double pos);
 
 /* --- score curves -------------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* ropecore/rope_error.c — the one-line error carrier shared by every library in ropescope. */
 #include <stdarg.h>
 #include <stdio.h>
-#include "rope.h"
+#include "rope_error.h"
 
 int rope_fail(rope_error *err, const char *fmt, ...)
 {

@@ -136,7 +136,8 @@ static void fill_dynamic(const rope_params *p, rope_table *t)
 
 /* --- YaRN family: NTK-by-parts, YaRN, dynamic YaRN -------------------------------------------- */
 
-/* The magnitude HF resolves for YaRN at scale s (rope-methods.md §4). */
+/* The magnitude HF resolves for YaRN at scale s (transformers' modeling_rope_utils.py,
+ * _compute_yarn_parameters). */
 static double yarn_magnitude_hf(const rope_params *p, double s)
 {
     if (p->has_attention_factor)
@@ -149,8 +150,7 @@ static double yarn_magnitude_hf(const rope_params *p, double s)
 /* The correction range and ramp as HF computes them (float64, optional truncate, == guard). */
 static void yarn_range_hf(const rope_params *p, rope_table *t, double *low, double *high)
 {
-    double bf = p->beta_fast != 0.0 ? p->beta_fast : 32.0; /* HF: get("beta_fast") or 32 */
-    double bs = p->beta_slow != 0.0 ? p->beta_slow : 1.0;
+    double bf = rope_beta_fast(p), bs = rope_beta_slow(p); /* HF: get("beta_fast") or 32 */
     t->corr_low_raw = rope_corr_dim(t->rot_dim, p->base, p->orig_ctx, bf);
     t->corr_high_raw = rope_corr_dim(t->rot_dim, p->base, p->orig_ctx, bs);
     double lo = t->corr_low_raw, hi = t->corr_high_raw;
@@ -297,27 +297,46 @@ static void fill_longrope(const rope_params *p, rope_table *t)
 /* --- the method table --------------------------------------------------------------------------- */
 
 static const rope_method_info methods[ROPE_METHOD_COUNT] = {
-    { ROPE_NONE, "none", "plain RoPE (extrapolation past L)", 0, fill_none },
-    { ROPE_LINEAR, "linear", "Position Interpolation: theta/s for every pair", ROPE_USES_FACTOR, fill_linear },
-    { ROPE_NTK, "ntk", "NTK-aware: base b*s^(d/(d-2))", ROPE_USES_FACTOR, fill_ntk },
+    { ROPE_NONE, "none", "plain RoPE (extrapolation past L)", 0, ROPE_FAMILY_PLAIN, fill_none },
+    { ROPE_LINEAR, "linear", "Position Interpolation: theta/s for every pair", ROPE_USES_FACTOR,
+      ROPE_FAMILY_LINEAR, fill_linear },
+    { ROPE_NTK, "ntk", "NTK-aware: base b*s^(d/(d-2))", ROPE_USES_FACTOR, ROPE_FAMILY_NTK, fill_ntk },
     { ROPE_DYNAMIC, "dynamic", "dynamic NTK (HF): base grows with the sequence past max_position_embeddings",
-      ROPE_USES_FACTOR | ROPE_USES_SEQ_LEN | ROPE_USES_MAX_POS, fill_dynamic },
+      ROPE_USES_FACTOR | ROPE_USES_SEQ_LEN | ROPE_USES_MAX_POS, ROPE_FAMILY_NTK, fill_dynamic },
     { ROPE_NTK_PARTS, "ntk-parts", "NTK-by-parts: ramp between beta_fast and beta_slow, no temperature",
-      ROPE_USES_FACTOR | ROPE_USES_BETAS | ROPE_USES_TRUNCATE, fill_ntk_parts },
+      ROPE_USES_FACTOR | ROPE_USES_BETAS | ROPE_USES_TRUNCATE | ROPE_USES_ORIG_CTX, ROPE_FAMILY_YARN,
+      fill_ntk_parts },
     { ROPE_YARN, "yarn", "YaRN: NTK-by-parts plus attention temperature",
-      ROPE_USES_FACTOR | ROPE_USES_BETAS | ROPE_USES_TRUNCATE | ROPE_USES_MSCALE, fill_yarn },
+      ROPE_USES_FACTOR | ROPE_USES_BETAS | ROPE_USES_TRUNCATE | ROPE_USES_MSCALE | ROPE_USES_ORIG_CTX,
+      ROPE_FAMILY_YARN, fill_yarn },
     { ROPE_DYNAMIC_YARN, "dynamic-yarn", "dynamic YaRN: s = max(1, l/L) from the sequence length",
-      ROPE_USES_BETAS | ROPE_USES_TRUNCATE | ROPE_USES_MSCALE | ROPE_USES_SEQ_LEN, fill_dynamic_yarn },
+      ROPE_USES_BETAS | ROPE_USES_TRUNCATE | ROPE_USES_MSCALE | ROPE_USES_SEQ_LEN | ROPE_USES_ORIG_CTX,
+      ROPE_FAMILY_YARN, fill_dynamic_yarn },
     { ROPE_LLAMA3, "llama3", "Llama 3.1: keep short wavelengths, theta/s for long ones, blend between",
-      ROPE_USES_FACTOR | ROPE_USES_LLAMA3, fill_llama3 },
+      ROPE_USES_FACTOR | ROPE_USES_LLAMA3 | ROPE_USES_ORIG_CTX, ROPE_FAMILY_LLAMA3, fill_llama3 },
     { ROPE_LONGROPE, "longrope", "LongRoPE (Phi-3): searched per-pair factors, short/long lists",
-      ROPE_USES_FACTOR | ROPE_USES_LISTS | ROPE_USES_SEQ_LEN | ROPE_USES_MSCALE | ROPE_USES_MAX_POS,
-      fill_longrope },
+      ROPE_USES_FACTOR | ROPE_USES_LISTS | ROPE_USES_SEQ_LEN | ROPE_USES_MSCALE | ROPE_USES_MAX_POS |
+      ROPE_USES_ORIG_CTX, ROPE_FAMILY_LONGROPE, fill_longrope },
 };
 
 const rope_method_info *rope_method_get(rope_method m)
 {
     return (unsigned)m < ROPE_METHOD_COUNT ? &methods[m] : NULL;
+}
+
+int rope_method_is_yarn(rope_method m)
+{
+    return (unsigned)m < ROPE_METHOD_COUNT && methods[m].family == ROPE_FAMILY_YARN;
+}
+
+double rope_beta_fast(const rope_params *p)
+{
+    return p->beta_fast != 0.0 ? p->beta_fast : ROPE_BETA_FAST_DEFAULT;
+}
+
+double rope_beta_slow(const rope_params *p)
+{
+    return p->beta_slow != 0.0 ? p->beta_slow : ROPE_BETA_SLOW_DEFAULT;
 }
 
 int rope_method_from_name(const char *name, rope_method *out)

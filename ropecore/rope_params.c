@@ -15,8 +15,8 @@ void rope_params_init(rope_params *p)
     p->orig_ctx = 512;
     p->max_pos = 512;
     p->factor = 1.0;
-    p->beta_fast = 32.0;
-    p->beta_slow = 1.0;
+    p->beta_fast = ROPE_BETA_FAST_DEFAULT;
+    p->beta_slow = ROPE_BETA_SLOW_DEFAULT;
     p->truncate = 1;
     p->low_freq_factor = 1.0;
     p->high_freq_factor = 4.0;

@@ -19,9 +19,8 @@ double rope_phase_wrapped(const rope_table *t, int i, double pos)
 /* HF: freqs = inv_freq(fp32) × position(fp32), one fp32 product.
  * ggml CPU: theta = (float)p, multiplied by theta_scale once per pair up to i (theta_scale from the
  * base in effect), then the pair's factor in fp32 (freq_scale / ramp mix / freq_factor divisor). */
-double rope_phase_f32_error(const rope_table *t, const rope_params *p, int i, double pos)
+double rope_phase_f32_error(const rope_table *t, int i, double pos)
 {
-    (void)p;
     double exact = rope_phase(t, i, pos);
     float angle;
     if (t->flavor == ROPE_FLAVOR_LLAMACPP) {

@@ -5,6 +5,7 @@
 #include "assets.h"
 #include "eval.h"
 #include "modelcmd.h"
+#include "rope_knob.h"
 
 int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, model *m, rope_params *p,
                    rope_error *err)
@@ -21,26 +22,8 @@ int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) continue;
-#define TAKE(flag, field) if (ropeargs_is(a, flag)) p->field = u->field
-        TAKE("--method", method);
-        TAKE("--flavor", flavor);
-        TAKE("--partial-rotary", partial_rotary);
-        TAKE("--base", base);
-        TAKE("--orig-ctx", orig_ctx);
-        TAKE("--max-pos", max_pos);
-        TAKE("--factor", factor);
-        TAKE("--beta-fast", beta_fast);
-        TAKE("--beta-slow", beta_slow);
-        TAKE("--truncate", truncate);
-        TAKE("--mscale", mscale);
-        TAKE("--mscale-all-dim", mscale_all_dim);
-        TAKE("--low-freq-factor", low_freq_factor);
-        TAKE("--high-freq-factor", high_freq_factor);
-#undef TAKE
-        if (ropeargs_is(a, "--attention-factor")) {
-            p->has_attention_factor = u->has_attention_factor;
-            p->attention_factor = u->attention_factor;
-        }
+        const rope_knob *k = rope_knob_by_flag(a); /* an explicit flag wins over the metadata */
+        if (k && k->id != ROPE_KNOB_HEAD_DIM && k->id != ROPE_KNOB_SEQ_LEN) rope_knob_copy(k, p, u);
         if (ropeargs_is(a, "--head-dim") && u->head_dim != m->hp.head_dim) {
             int hd = m->hp.head_dim;
             model_free(m);

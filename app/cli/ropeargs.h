@@ -16,10 +16,12 @@ typedef struct ropeargs {
  * ra. Words it does not know are left for the command. -1 with a message on a bad value or file. */
 int ropeargs_parse(int argc, char **argv, ropeargs *ra, unsigned char *consumed, rope_error *err);
 
-/* The help text for the shared flags, for each command's --help. */
-extern const char ropeargs_help[];
+/* The help text for the shared flags, for each command's --help: one row per knob of the table in
+ * rope_knob.h, built on first use. */
+const char *ropeargs_help_text(void);
+#define ropeargs_help (ropeargs_help_text())
 
-/* Strict parsers: the whole word must be a finite number in range. */
+/* Strict parsers: the whole word must be a finite number in range (rope_parse_double / _int). */
 int ropeargs_double(const char *flag, const char *s, double lo, double hi, double *out, rope_error *err);
 int ropeargs_int(const char *flag, const char *s, long lo, long hi, int *out, rope_error *err);
 

@@ -82,7 +82,7 @@ static cJSON *table_json(const rope_params *p, const rope_table *t, double pos)
     if (pos >= 0) {
         cJSON_AddNumberToObject(o, "position", pos);
         FIELD("phase", rope_phase_wrapped(t, i, pos));
-        FIELD("phase_f32_error", rope_phase_f32_error(t, p, i, pos));
+        FIELD("phase_f32_error", rope_phase_f32_error(t, i, pos));
     }
 #undef FIELD
     cJSON *reg = cJSON_AddArrayToObject(o, "regime");
@@ -105,7 +105,7 @@ static void table_text(const rope_params *p, const rope_table *t, double pos)
         printf("%4d %13.6e %13.6e %13.6g %13.6g %11.5g %7.4f  %-11s %9.6f", i, q->theta, q->theta_scaled,
                q->lambda, q->lambda_scaled, q->r, q->ramp, rope_regime_name(q->regime), q->factor);
         if (pos >= 0)
-            printf(" %10.6f %11.3e", rope_phase_wrapped(t, i, pos), rope_phase_f32_error(t, p, i, pos));
+            printf(" %10.6f %11.3e", rope_phase_wrapped(t, i, pos), rope_phase_f32_error(t, i, pos));
         putchar('\n');
     }
     if (pos >= 0)

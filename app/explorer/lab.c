@@ -4,18 +4,25 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include "lab.h"
-#include "ropeargs.h"
+#include "rope_knob.h"
 
-static const char *const param_names[LAB_P_COUNT] = {
-    "factor", "beta_fast", "beta_slow", "orig_ctx", "base", "head_dim",
-    "attn_factor", "truncate", "flavor", "position", "seq_len"
+/* The parameter bar's rows: knobs of ropecore's table (rope_knob.h), plus the clocks' position, which
+ * is the view's, not a RoPE parameter (-1). */
+static const int param_knob[LAB_P_COUNT] = {
+    ROPE_KNOB_FACTOR, ROPE_KNOB_BETA_FAST, ROPE_KNOB_BETA_SLOW, ROPE_KNOB_ORIG_CTX, ROPE_KNOB_BASE,
+    ROPE_KNOB_HEAD_DIM, ROPE_KNOB_ATTENTION_FACTOR, ROPE_KNOB_TRUNCATE, ROPE_KNOB_FLAVOR, -1, ROPE_KNOB_SEQ_LEN
 };
+
+static const rope_knob *param_knob_of(lab_param k)
+{
+    return (unsigned)k < LAB_P_COUNT && param_knob[k] >= 0 ? rope_knob_get((rope_knob_id)param_knob[k]) : NULL;
+}
 
 const char *lab_param_name(lab_param k)
 {
-    return (unsigned)k < LAB_P_COUNT ? param_names[k] : "?";
+    const rope_knob *kn = param_knob_of(k);
+    return kn ? kn->name : k == LAB_P_POSITION ? "position" : "?";
 }
 
 int lab_init(lab *L, const rope_config *start, const char *source, rope_error *err)
@@ -47,38 +54,19 @@ int lab_set_params(lab *L, const rope_params *p, rope_error *err)
 
 int lab_param_used(const lab *L, lab_param k)
 {
-    unsigned uses = rope_method_get(L->cfg.params.method)->uses;
-    switch (k) {
-    case LAB_P_FACTOR: return (uses & ROPE_USES_FACTOR) != 0;
-    case LAB_P_BETA_FAST:
-    case LAB_P_BETA_SLOW: return (uses & ROPE_USES_BETAS) != 0;
-    case LAB_P_TRUNCATE: return (uses & ROPE_USES_TRUNCATE) != 0;
-    case LAB_P_ATTN: return (uses & ROPE_USES_MSCALE) != 0;
-    case LAB_P_SEQ_LEN: return (uses & ROPE_USES_SEQ_LEN) != 0;
-    default: return 1;
-    }
+    const rope_knob *kn = param_knob_of(k);
+    return kn ? rope_knob_used(kn, L->cfg.params.method) : 1;
 }
 
 void lab_param_text(const lab *L, lab_param k, char *buf, size_t n)
 {
-    const rope_params *p = &L->cfg.params;
-    switch (k) {
-    case LAB_P_FACTOR: snprintf(buf, n, "%g", p->factor); break;
-    case LAB_P_BETA_FAST: snprintf(buf, n, "%g", p->beta_fast); break;
-    case LAB_P_BETA_SLOW: snprintf(buf, n, "%g", p->beta_slow); break;
-    case LAB_P_ORIG_CTX: snprintf(buf, n, "%d", p->orig_ctx); break;
-    case LAB_P_BASE: snprintf(buf, n, "%g", p->base); break;
-    case LAB_P_HEAD_DIM: snprintf(buf, n, "%d", p->head_dim); break;
-    case LAB_P_ATTN:
-        if (p->has_attention_factor) snprintf(buf, n, "%g", p->attention_factor);
-        else snprintf(buf, n, "auto(%.4g)", L->view.table.magnitude);
-        break;
-    case LAB_P_TRUNCATE: snprintf(buf, n, "%s", p->truncate ? "on" : "off"); break;
-    case LAB_P_FLAVOR: snprintf(buf, n, "%s", rope_flavor_name(p->flavor)); break;
-    case LAB_P_POSITION: snprintf(buf, n, "%.10g", L->view.position); break;
-    case LAB_P_SEQ_LEN: snprintf(buf, n, "%d%s", p->seq_len, p->seq_len ? "" : " (start-up)"); break;
-    default: snprintf(buf, n, "?"); break;
-    }
+    const rope_knob *kn = param_knob_of(k);
+    if (kn)
+        rope_knob_format(kn, &L->cfg.params, &L->view.table, buf, n);
+    else if (k == LAB_P_POSITION)
+        snprintf(buf, n, "%.10g", L->view.position);
+    else
+        snprintf(buf, n, "?");
 }
 
 /* orig_ctx and max_position_embeddings move together while they are equal (no config told them
@@ -101,133 +89,44 @@ static int set_position(lab *L, double pos, rope_error *err)
 int lab_step(lab *L, lab_param k, int dir, rope_error *err)
 {
     rope_params q = L->cfg.params;
-    int up = dir > 0;
-    switch (k) {
-    case LAB_P_FACTOR:
-        q.factor = up ? (q.factor < 2 ? q.factor + 0.25 : q.factor + 1)
-                      : (q.factor <= 2 ? q.factor - 0.25 : q.factor - 1);
-        if (!up && q.factor < 1.0 && L->cfg.params.factor > 1.0)
-            q.factor = 1.0;
-        break;
-    case LAB_P_BETA_FAST:
-        q.beta_fast += up ? 1.0 : -1.0;
-        break;
-    case LAB_P_BETA_SLOW: {
-        double st = (up ? q.beta_slow < 2 : q.beta_slow <= 2) ? 0.25 : 1.0;
-        q.beta_slow += up ? st : -st;
-        break;
-    }
-    case LAB_P_ORIG_CTX: {
-        long v = up ? 2L * q.orig_ctx : q.orig_ctx / 2;
-        if (v < 1 || v > (1L << 30))
-            return rope_fail(err, "orig_ctx %ld is out of range; use 1 to %d tokens", v, 1 << 30);
-        set_orig(&q, (int)v);
-        break;
-    }
-    case LAB_P_BASE:
-        q.base = up ? q.base * 2 : q.base / 2;
-        break;
-    case LAB_P_HEAD_DIM:
-        q.head_dim = up ? q.head_dim * 2 : q.head_dim / 2;
-        break;
-    case LAB_P_ATTN: {
-        double cur = q.has_attention_factor ? q.attention_factor : L->view.table.magnitude;
-        q.has_attention_factor = 1;
-        q.attention_factor = floor((cur + (up ? 0.05 : -0.05)) * 1000 + 0.5) / 1000;
-        break;
-    }
-    case LAB_P_TRUNCATE: q.truncate = !q.truncate; break;
-    case LAB_P_FLAVOR:
-        q.flavor = q.flavor == ROPE_FLAVOR_HF ? ROPE_FLAVOR_LLAMACPP : ROPE_FLAVOR_HF;
-        break;
-    case LAB_P_POSITION: {
+    const rope_knob *kn = param_knob_of(k);
+    if (k == LAB_P_POSITION) {
         double p = L->view.position;
+        int up = dir > 0;
         return set_position(L, up ? (p < 1 ? 1 : 2 * p) : (p <= 1 ? 0 : floor(p / 2)), err);
     }
-    case LAB_P_SEQ_LEN: {
-        long v = up ? (q.seq_len ? 2L * q.seq_len : q.orig_ctx) : (q.seq_len <= q.orig_ctx / 2 ? 0 : q.seq_len / 2);
-        if (v > (1L << 30))
-            return rope_fail(err, "seq_len %ld is out of range; use 0 to %d tokens", v, 1 << 30);
-        q.seq_len = (int)v;
-        break;
-    }
-    default:
+    if (!kn)
         return rope_fail(err, "parameter %d does not exist", (int)k);
+    if (rope_knob_step(kn, &q, dir, &L->view.table, err))
+        return -1;
+    if (kn->id == ROPE_KNOB_ORIG_CTX) {
+        int v = q.orig_ctx;
+        q.orig_ctx = L->cfg.params.orig_ctx;
+        set_orig(&q, v);
     }
     return lab_set_params(L, &q, err);
 }
 
-static int parse_bool(const char *s, int *out)
-{
-    static const char *yes[] = { "on", "true", "1", "yes" }, *no[] = { "off", "false", "0", "no" };
-    for (int i = 0; i < 4; i++) {
-        if (!strcasecmp(s, yes[i])) { *out = 1; return 0; }
-        if (!strcasecmp(s, no[i])) { *out = 0; return 0; }
-    }
-    return -1;
-}
-
-#define BIG 1e12
-
 int lab_set_text(lab *L, lab_param k, const char *text, rope_error *err)
 {
     rope_params q = L->cfg.params;
-    const char *name = lab_param_name(k);
-    double d;
-    int i;
+    const rope_knob *kn = param_knob_of(k);
     while (*text == ' ')
         text++;
-    switch (k) {
-    case LAB_P_FACTOR:
-    case LAB_P_BETA_FAST:
-    case LAB_P_BETA_SLOW:
-    case LAB_P_BASE:
-        if (ropeargs_double(name, text, -BIG, BIG, &d, err))
-            return -1;
-        if (k == LAB_P_FACTOR) q.factor = d;
-        else if (k == LAB_P_BETA_FAST) q.beta_fast = d;
-        else if (k == LAB_P_BETA_SLOW) q.beta_slow = d;
-        else q.base = d;
-        break;
-    case LAB_P_ORIG_CTX:
-        if (ropeargs_int(name, text, 1, 1 << 30, &i, err))
-            return -1;
-        set_orig(&q, i);
-        break;
-    case LAB_P_HEAD_DIM:
-        if (ropeargs_int(name, text, -100000, 100000, &i, err))
-            return -1;
-        q.head_dim = i;
-        break;
-    case LAB_P_SEQ_LEN:
-        if (ropeargs_int(name, text, 0, 1 << 30, &i, err))
-            return -1;
-        q.seq_len = i;
-        break;
-    case LAB_P_ATTN:
-        if (!strcasecmp(text, "auto") || !strcasecmp(text, "none") || !*text) {
-            q.has_attention_factor = 0;
-            break;
-        }
-        if (ropeargs_double(name, text, -BIG, BIG, &d, err))
-            return -1;
-        q.has_attention_factor = 1;
-        q.attention_factor = d;
-        break;
-    case LAB_P_TRUNCATE:
-        if (parse_bool(text, &q.truncate))
-            return rope_fail(err, "truncate: '%s' is not on/off", text);
-        break;
-    case LAB_P_FLAVOR:
-        if (rope_flavor_from_name(text, &q.flavor))
-            return rope_fail(err, "flavor: '%s' is unknown; use hf or llamacpp", text);
-        break;
-    case LAB_P_POSITION:
-        if (ropeargs_double(name, text, 0, BIG, &d, err))
+    if (k == LAB_P_POSITION) {
+        double d;
+        if (rope_parse_double(lab_param_name(k), text, 0, 1e12, &d, err))
             return -1;
         return set_position(L, d, err);
-    default:
+    }
+    if (!kn)
         return rope_fail(err, "parameter %d does not exist", (int)k);
+    if (rope_knob_parse(kn, kn->name, text, &q, err))
+        return -1;
+    if (kn->id == ROPE_KNOB_ORIG_CTX) {
+        int v = q.orig_ctx;
+        q.orig_ctx = L->cfg.params.orig_ctx;
+        set_orig(&q, v);
     }
     return lab_set_params(L, &q, err);
 }

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "rope.h"
+#include "rope_error.h"
 
 #define GGUF_MAGIC            0x46554747u /* "GGUF" read as a little-endian u32 */
 #define GGUF_VERSION          3

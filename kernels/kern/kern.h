@@ -10,7 +10,7 @@
 #ifndef KERN_H
 #define KERN_H
 
-#include "rope.h"
+#include "rope_error.h"
 
 /* --- thread pool ------------------------------------------------------------------------------- */
 typedef struct kern_pool kern_pool;

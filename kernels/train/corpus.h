@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "rope.h"
+#include "rope_error.h"
 
 #define CORPUS_BLOCK        65536  /* bytes per split block (before cutting at a line start) */
 #define CORPUS_HOLDOUT_EVERY 12    /* block b is held out when b % 12 == CORPUS_HOLDOUT_PHASE */

@@ -701,16 +701,6 @@ static void resolve_orig(const top_keys *t, const scaling_keys *s, int found, ro
     c->params.orig_ctx = t->orig_ctx > 0 ? t->orig_ctx : c->raw.orig_ctx_scaling;
 }
 
-static int is_yarn_family(rope_method m)
-{
-    return m == ROPE_YARN || m == ROPE_NTK_PARTS || m == ROPE_DYNAMIC_YARN;
-}
-
-static int method_reads_orig(rope_method m)
-{
-    return is_yarn_family(m) || m == ROPE_LLAMA3 || m == ROPE_LONGROPE;
-}
-
 /* factor, max_position_embeddings and L, which fall back on one another. */
 static int resolve_lengths(parser *ps, const top_keys *t, const scaling_keys *s, int found, rope_config *c)
 {
@@ -730,7 +720,7 @@ static int resolve_lengths(parser *ps, const top_keys *t, const scaling_keys *s,
     if (p->method == ROPE_NONE) {
         f = 1.0; /* transformers ignores a factor under rope_type "default" (lint says so) */
     } else if (!c->raw.has_factor) {
-        if (!method_reads_orig(p->method))
+        if (!(rope_method_get(p->method)->uses & ROPE_USES_ORIG_CTX))
             return fail(ps, "%s is missing for rope_type \"%s\"; add the scale, e.g. \"factor\": 4.0", path, type);
         if (t->max_pos > 0 && p->orig_ctx > 0)
             f = (double)t->max_pos / (double)p->orig_ctx; /* HF: max_position_embeddings / original */
@@ -780,14 +770,14 @@ static int resolve_yarn_keys(parser *ps, const scaling_keys *s, rope_config *c)
                         path, s->attention_factor);
     }
     /* params carry only what the method reads (as transformers does), so an export reads back equal */
-    if (is_yarn_family(p->method)) {
+    if (rope_method_is_yarn(p->method)) {
         p->beta_fast = r->beta_fast; /* a written 0 stays 0: the hf flavor reads it as the default */
         p->beta_slow = r->beta_slow;
         p->mscale = s->has_mscale ? s->mscale : 0.0;
         p->mscale_all_dim = s->has_mscale_all_dim ? s->mscale_all_dim : 0.0;
         p->truncate = s->has_truncate ? s->truncate : 1;
     }
-    if (s->has_attention_factor && (is_yarn_family(p->method) || p->method == ROPE_LONGROPE)) {
+    if (s->has_attention_factor && (rope_method_is_yarn(p->method) || p->method == ROPE_LONGROPE)) {
         p->has_attention_factor = 1;
         p->attention_factor = s->attention_factor;
     }

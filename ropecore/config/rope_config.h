@@ -2,7 +2,7 @@
  * `rope_scaling` and v5 `rope_parameters`), the presets in assets/presets, exports for Hugging Face,
  * vLLM, llama.cpp and GGUF, and `lint` for the known pitfalls.
  *
- * Contract: parsing resolves a config exactly as transformers v5 does (rope-methods.md §4, §9) into a
+ * Contract: parsing resolves a config exactly as transformers v5 does (modeling_rope_utils.py) into a
  * rope_params, keeps the model geometry the KV-cache calculator needs, and records what the file
  * literally said (so lint can name what was missing, duplicated or contradictory). No globals besides
  * the read-only preset table, no printing, no exit; errors are -1 plus a one-line rope_error. */
@@ -63,18 +63,6 @@ void rope_config_init(rope_config *c);
  * absurd values are errors naming the key. */
 int rope_config_parse(const char *json, size_t len, const char *where, rope_config *c, rope_error *err);
 int rope_config_load(const char *path, rope_config *c, rope_error *err);
-
-/* The context a model with this config serves: what export writes as max_position_embeddings,
- * vLLM's --max-model-len and llama.cpp's -c when ctx is 0. max(max_position_embeddings, s·L) for
- * the scaling methods; max_position_embeddings for none and dynamic (HF's dynamic NTK reads it as
- * L), and for linear/ntk configs whose file gave max_position_embeddings but no original length. */
-int rope_config_serving_ctx(const rope_config *c);
-
-/* What rounding the YaRN correction range does to p (truncate: false, as gpt-oss sets, against the
- * floor/ceil that llama.cpp and older vLLM always apply): the first and last pair whose θ' changes
- * and the largest relative change. *first = -1 when nothing changes or p is not YaRN-family;
- * -1 if the tables cannot be computed. */
-int rope_config_truncate_effect(const rope_params *p, int *first, int *last, double *max_rel);
 
 /* Presets compiled in from the JSON files in assets/presets. */
 int         rope_preset_count(void);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rope_config.h"
+#include "rope_reason.h"
 
 #define MAX_TOKENS (1 << 30)
 
@@ -121,78 +122,6 @@ static numstr flt(double v)
     return n;
 }
 
-static int clamp_tokens(double v)
-{
-    v = floor(v + 0.5);
-    if (!(v >= 1.0)) /* also NaN */
-        return 1;
-    return v > MAX_TOKENS ? MAX_TOKENS : (int)v;
-}
-
-/* --- shared reasoning ------------------------------------------------------------------------------ */
-
-int rope_config_serving_ctx(const rope_config *c)
-{
-    const rope_params *p = &c->params;
-    int scaled = clamp_tokens(p->factor * p->orig_ctx);
-    switch (p->method) {
-    case ROPE_NONE:
-    case ROPE_DYNAMIC:
-        return p->max_pos;
-    case ROPE_LINEAR:
-    case ROPE_NTK:
-        if (c->raw.has_max_pos && !c->raw.has_orig_ctx)
-            return p->max_pos; /* such files mostly give the extended length as max_pos */
-        /* fall through */
-    default:
-        return scaled > p->max_pos ? scaled : p->max_pos;
-    }
-}
-
-static int is_yarn_family(rope_method m)
-{
-    return m == ROPE_YARN || m == ROPE_NTK_PARTS || m == ROPE_DYNAMIC_YARN;
-}
-
-/* YaRN at the exported (static) scale: dynamic YaRN is exported at its factor. */
-static void static_yarn_params(const rope_params *p, rope_params *q)
-{
-    *q = *p;
-    q->flavor = ROPE_FLAVOR_HF;
-    if (p->method == ROPE_DYNAMIC_YARN || p->method == ROPE_NTK_PARTS)
-        q->method = p->method == ROPE_NTK_PARTS ? ROPE_NTK_PARTS : ROPE_YARN;
-}
-
-int rope_config_truncate_effect(const rope_params *p, int *first, int *last, double *max_rel)
-{
-    *first = *last = -1;
-    *max_rel = 0.0;
-    if (!is_yarn_family(p->method) || p->truncate)
-        return 0;
-    rope_table *a = malloc(sizeof *a), *b = malloc(sizeof *b);
-    rope_params q, r;
-    int rc = -1;
-    static_yarn_params(p, &q);
-    r = q;
-    r.truncate = 1;
-    if (a && b && rope_table_compute(&q, a, NULL) == 0 && rope_table_compute(&r, b, NULL) == 0) {
-        rc = 0;
-        for (int i = 0; i < a->n_pairs; i++) {
-            double rel = fabs(b->pair[i].theta_scaled / a->pair[i].theta_scaled - 1.0);
-            if (rel > 1e-12) {
-                if (*first < 0)
-                    *first = i;
-                *last = i;
-                if (rel > *max_rel)
-                    *max_rel = rel;
-            }
-        }
-    }
-    free(a);
-    free(b);
-    return rc;
-}
-
 /* --- the exporter ---------------------------------------------------------------------------------- */
 
 typedef struct exporter {
@@ -262,8 +191,6 @@ static void note(exporter *e, const char *fmt, ...)
     line[w + 2 + k] = '\0';
 }
 
-static double eff_beta_fast(const rope_params *p) { return p->beta_fast != 0.0 ? p->beta_fast : 32.0; }
-static double eff_beta_slow(const rope_params *p) { return p->beta_slow != 0.0 ? p->beta_slow : 1.0; }
 
 /* The base a target gets: static NTK has no type anywhere, so its scaled base is baked in. */
 static double export_base(const exporter *e)
@@ -298,7 +225,7 @@ static void note_beta_zero(exporter *e)
 {
     if (e->p->beta_fast == 0.0 || e->p->beta_slow == 0.0)
         note(e, "the config's beta_%s of 0 is written as transformers reads it (%g), not as given",
-             e->p->beta_fast == 0.0 ? "fast" : "slow", e->p->beta_fast == 0.0 ? 32.0 : 1.0);
+             e->p->beta_fast == 0.0 ? "fast" : "slow", e->p->beta_fast == 0.0 ? ROPE_BETA_FAST_DEFAULT : ROPE_BETA_SLOW_DEFAULT);
 }
 
 /* --- JSON writing -------------------------------------------------------------------------------- */
@@ -370,8 +297,8 @@ static const char *hf_type(rope_method m)
 static void yarn_fields(jw *w, const exporter *e, int hf_betas)
 {
     const rope_params *p = e->p;
-    jw_float(w, "beta_fast", hf_betas ? p->beta_fast : eff_beta_fast(p));
-    jw_float(w, "beta_slow", hf_betas ? p->beta_slow : eff_beta_slow(p));
+    jw_float(w, "beta_fast", hf_betas ? p->beta_fast : rope_beta_fast(p));
+    jw_float(w, "beta_slow", hf_betas ? p->beta_slow : rope_beta_slow(p));
     if (!p->truncate) {
         jw_key(w, "truncate");
         put(w->e, "false");
@@ -420,7 +347,7 @@ static void scaling_fields(jw *w, exporter *e, int legacy, int v5, int hf_betas)
     jw_float(w, "factor", p->factor);
     if (dict_has_orig(e))
         jw_int(w, "original_max_position_embeddings", p->orig_ctx);
-    if (is_yarn_family(p->method))
+    if (rope_method_is_yarn(p->method))
         yarn_fields(w, e, hf_betas);
     if (p->method == ROPE_LLAMA3) {
         jw_float(w, "low_freq_factor", p->low_freq_factor);
@@ -476,7 +403,7 @@ static void hf_notes(exporter *e, int v5)
     if (p->method != ROPE_NONE && p->method != ROPE_DYNAMIC && e->ctx != p->max_pos)
         note(e, "max_position_embeddings is written as %d (the config had %d) so loaders allow the extended "
                 "context", e->ctx, p->max_pos);
-    if (is_yarn_family(p->method) && (p->beta_fast == 0.0 || p->beta_slow == 0.0))
+    if (rope_method_is_yarn(p->method) && (p->beta_fast == 0.0 || p->beta_slow == 0.0))
         note(e, "a beta of 0 is written as given: transformers reads it as the default (32 / 1), vLLM and "
                 "llama.cpp as 0");
 }
@@ -542,28 +469,28 @@ static void vllm_notes(exporter *e)
     double s = p->factor;
     if (p->method == ROPE_DYNAMIC)
         note(e, "vLLM's dynamic NTK is static: one cos/sin cache of L*s = %d tokens; after PR #41277 its base "
-                "stays %g, before it b*(s^2-s+1)^(d/(d-2)) = %.6g, for every length", clamp_tokens(s * p->max_pos),
+                "stays %g, before it b*(s^2-s+1)^(d/(d-2)) = %.6g, for every length", rope_tokens_clamp(s * p->max_pos),
              p->base, p->base * pow(s * s - s + 1.0, (double)rot / (rot - 2)));
     if (p->method == ROPE_NTK)
         note(e, "NTK-aware has no vLLM rope_type: the scaled base %s is passed as rope_theta",
              shortest(t->base_scaled).s);
     if (p->method == ROPE_DYNAMIC_YARN)
         note(e, "vLLM has no dynamic YaRN: static yarn at factor %g for every length", s);
-    if (is_yarn_family(p->method) && is_deepseek(e->c))
+    if (rope_method_is_yarn(p->method) && is_deepseek(e->c))
         note(e, "DeepSeek configs go to vLLM's DeepseekScalingRotaryEmbedding (deepseek_yarn), which honours "
                 "mscale and mscale_all_dim but always rounds the correction range");
-    else if (is_yarn_family(p->method) && fabs(t->magnitude - rope_mscale(s, 1.0)) > 1e-9)
+    else if (rope_method_is_yarn(p->method) && fabs(t->magnitude - rope_mscale(s, 1.0)) > 1e-9)
         note(e, "vLLM's get_rope drops attention_factor/mscale for plain yarn: the cos/sin magnitude becomes "
                 "0.1*ln(s)+1 = %.6f instead of %.6f (logits x%.4f instead of x%.4f)", rope_mscale(s, 1.0),
              t->magnitude, rope_mscale(s, 1.0) * rope_mscale(s, 1.0), t->logit_mult);
-    if (is_yarn_family(p->method) && !p->truncate) {
+    if (rope_method_is_yarn(p->method) && !p->truncate) {
         int a, b;
         double rel;
         if (rope_config_truncate_effect(p, &a, &b, &rel) == 0 && a >= 0)
             note(e, "truncate:false is honoured only by vLLM versions with PR #28244 (Nov 2025); older ones "
                     "round the range: pairs %d-%d differ by up to %.0f%%", a, b, rel * 100.0);
     }
-    if (is_yarn_family(p->method))
+    if (rope_method_is_yarn(p->method))
         note_beta_zero(e);
     if (p->method == ROPE_LONGROPE && e->ctx > p->orig_ctx)
         note(e, "with --max-model-len %d > L = %d vLLM uses the long factors for every position, short "
@@ -641,8 +568,8 @@ static void export_llamacpp(exporter *e)
     }
     default: /* the YaRN family */
         put(e, "--rope-scaling yarn --rope-scale %s --yarn-orig-ctx %d --yarn-beta-fast %s --yarn-beta-slow %s "
-               "--rope-freq-base %s", shortest(p->factor).s, p->orig_ctx, shortest(eff_beta_fast(p)).s,
-            shortest(eff_beta_slow(p)).s, shortest(p->base).s);
+               "--rope-freq-base %s", shortest(p->factor).s, p->orig_ctx, shortest(rope_beta_fast(p)).s,
+            shortest(rope_beta_slow(p)).s, shortest(p->base).s);
         note_truncate(e, "llama.cpp");
         note_beta_zero(e);
         llamacpp_magnitude_note(e);
@@ -715,12 +642,12 @@ static void gguf_yarn(exporter *e, const char *arch)
                 "recomputed magnitude by it (the converter's yarn_attn_factor would be overwritten)",
              e->t->magnitude / ggml, e->t->magnitude);
     }
-    if (eff_beta_fast(p) != 32.0 || eff_beta_slow(p) != 1.0) {
-        kv_f32(e, arch, "rope.scaling.yarn_beta_fast", eff_beta_fast(p));
-        kv_f32(e, arch, "rope.scaling.yarn_beta_slow", eff_beta_slow(p));
+    if (rope_beta_fast(p) != ROPE_BETA_FAST_DEFAULT || rope_beta_slow(p) != ROPE_BETA_SLOW_DEFAULT) {
+        kv_f32(e, arch, "rope.scaling.yarn_beta_fast", rope_beta_fast(p));
+        kv_f32(e, arch, "rope.scaling.yarn_beta_slow", rope_beta_slow(p));
         if (strcmp(arch, "llama") == 0)
             note(e, "the llama loader ignores yarn_beta_fast/slow in GGUF metadata (it uses 32/1): pass "
-                    "--yarn-beta-fast %g --yarn-beta-slow %g at run time", eff_beta_fast(p), eff_beta_slow(p));
+                    "--yarn-beta-fast %g --yarn-beta-slow %g at run time", rope_beta_fast(p), rope_beta_slow(p));
     }
     note_truncate(e, "llama.cpp");
     if (p->method == ROPE_DYNAMIC_YARN)
@@ -803,7 +730,7 @@ static int export_ctx(const rope_config *c, rope_export_format f, int ctx)
     if (p->method == ROPE_DYNAMIC) {
         if (f == ROPE_EXPORT_HF || f == ROPE_EXPORT_HF_V5)
             return p->max_pos; /* transformers reads it as L */
-        return ctx > 0 ? ctx : clamp_tokens(p->factor * p->max_pos);
+        return ctx > 0 ? ctx : rope_tokens_clamp(p->factor * p->max_pos);
     }
     return ctx > 0 ? ctx : rope_config_serving_ctx(c);
 }

@@ -1,4 +1,4 @@
-/* ropecore/config/rope_lint.c — `lint`: each known RoPE-scaling pitfall (yarn-results-and-pain.md §3) as a
+/* ropecore/config/rope_lint.c — `lint`: each known RoPE-scaling pitfall (the public reports each rule names) as a
  * stable rule that says what goes wrong with this config's own numbers and how to fix it. Rules read
  * what the file said (rope_config_raw) and the HF-flavor rope_table of the resolved parameters. */
 #include <math.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rope_config.h"
+#include "rope_reason.h"
 
 /* Scaling-dict keys some loader reads: an unknown key is compared with these for a suggestion. */
 static const char *const suggest_keys[] = {
@@ -46,18 +47,11 @@ static void set_text(char *dst, size_t n, const char *fmt, ...)
 #define WHAT(it, ...) set_text((it)->what, sizeof (it)->what, __VA_ARGS__)
 #define FIX(it, ...)  set_text((it)->fix, sizeof (it)->fix, __VA_ARGS__)
 
-static int is_yarn_family(rope_method m)
-{
-    return m == ROPE_YARN || m == ROPE_NTK_PARTS || m == ROPE_DYNAMIC_YARN;
-}
-
 static int reads_orig(rope_method m)
 {
-    return is_yarn_family(m) || m == ROPE_LLAMA3 || m == ROPE_LONGROPE;
+    const rope_method_info *mi = rope_method_get(m);
+    return mi && (mi->uses & ROPE_USES_ORIG_CTX);
 }
-
-static double eff_beta_fast(const rope_params *p) { return p->beta_fast != 0.0 ? p->beta_fast : 32.0; }
-static double eff_beta_slow(const rope_params *p) { return p->beta_slow != 0.0 ? p->beta_slow : 1.0; }
 
 static const char *dict_name(const rope_config *c)
 {
@@ -116,7 +110,7 @@ static void rule_missing_original(linter *L)
         return;
     int guess = tokens(p->max_pos / (p->factor > 1.0 ? p->factor : 1.0));
     rope_lint_item *it = fire(L, "missing-original", ROPE_LINT_WARN);
-    if (is_yarn_family(p->method) && L->t && p->factor > 1.0) {
+    if (rope_method_is_yarn(p->method) && L->t && p->factor > 1.0) {
         rope_params q = *p;
         rope_table *alt = malloc(sizeof *alt);
         q.orig_ctx = guess;
@@ -297,9 +291,9 @@ static void rule_conflicting_spellings(linter *L)
 static void rule_betas(linter *L)
 {
     const rope_params *p = L->p;
-    if (!is_yarn_family(p->method))
+    if (!rope_method_is_yarn(p->method))
         return;
-    double bf = eff_beta_fast(p), bs = eff_beta_slow(p);
+    double bf = rope_beta_fast(p), bs = rope_beta_slow(p);
     if (bf <= bs) {
         rope_lint_item *it = fire(L, "beta-order", ROPE_LINT_ERROR);
         int rot = rope_params_rot_dim(p);
@@ -313,7 +307,7 @@ static void rule_betas(linter *L)
         int fast = p->beta_fast == 0.0;
         rope_lint_item *it = fire(L, "beta-zero", ROPE_LINT_WARN);
         WHAT(it, "beta_%s is 0: transformers reads it as the default %g (band pairs %g-%g); vLLM and llama.cpp "
-                 "use 0 as written: d(0) is infinite, so %s", fast ? "fast" : "slow", fast ? 32.0 : 1.0,
+                 "use 0 as written: d(0) is infinite, so %s", fast ? "fast" : "slow", fast ? ROPE_BETA_FAST_DEFAULT : ROPE_BETA_SLOW_DEFAULT,
              L->t ? L->t->corr_low : 0.0, L->t ? L->t->corr_high : 0.0,
              fast ? "no pair is interpolated (plain RoPE past L)" : "no pair is fully interpolated");
         FIX(it, "write the value you mean explicitly (32 and 1 are the defaults)");
@@ -324,7 +318,7 @@ static void rule_mscale(linter *L)
 {
     const rope_params *p = L->p;
     double s = p->factor, ms = p->mscale, ma = p->mscale_all_dim;
-    if (!is_yarn_family(p->method))
+    if (!rope_method_is_yarn(p->method))
         return;
     if (p->has_attention_factor && (ms != 0.0 || ma != 0.0)) {
         double pair = ms != 0.0 && ma != 0.0 ? rope_mscale(s, ms) / rope_mscale(s, ma) : rope_mscale(s, 1.0);
@@ -359,7 +353,7 @@ static void rule_band(linter *L)
 {
     const rope_params *p = L->p;
     const rope_table *t = L->t;
-    if (!is_yarn_family(p->method) || !t || !t->has_corr || eff_beta_fast(p) <= eff_beta_slow(p) ||
+    if (!rope_method_is_yarn(p->method) || !t || !t->has_corr || rope_beta_fast(p) <= rope_beta_slow(p) ||
         t->corr_low_raw >= 1.0)
         return;
     int keep, blend, interp, rot = t->rot_dim;
@@ -367,14 +361,14 @@ static void rule_band(linter *L)
     double beta4 = p->orig_ctx / (2.0 * M_PI * pow(p->base, 8.0 / rot)); /* d(beta4) = 4 */
     rope_lint_item *it = fire(L, "yarn-band-empty", ROPE_LINT_WARN);
     WHAT(it, "with L = %d, d(beta_fast = %g) = %.2f < 1: %d pair%s keep%s the original frequency, %d blend and "
-             "%d are interpolated, so YaRN acts like PI plus temperature", p->orig_ctx, eff_beta_fast(p),
+             "%d are interpolated, so YaRN acts like PI plus temperature", p->orig_ctx, rope_beta_fast(p),
          t->corr_low_raw, keep, keep == 1 ? "" : "s", keep == 1 ? "s" : "", blend, interp);
-    if (beta4 > eff_beta_slow(p))
+    if (beta4 > rope_beta_slow(p))
         FIX(it, "lower beta_fast to keep high-frequency pairs (beta_fast = %.3g keeps pairs 0-4), or accept "
                 "PI-like behaviour at this L", beta4);
     else
         FIX(it, "L = %d is too short for a band with beta_slow %g; accept PI-like behaviour or lower beta_slow",
-            p->orig_ctx, eff_beta_slow(p));
+            p->orig_ctx, rope_beta_slow(p));
 }
 
 static void rule_truncate(linter *L)
@@ -382,7 +376,7 @@ static void rule_truncate(linter *L)
     const rope_params *p = L->p;
     int a, b;
     double rel;
-    if (!is_yarn_family(p->method) || p->truncate || !L->t)
+    if (!rope_method_is_yarn(p->method) || p->truncate || !L->t)
         return;
     if (rope_config_truncate_effect(p, &a, &b, &rel) || a < 0)
         return;

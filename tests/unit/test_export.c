@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include "check.h"
 #include "rope_config.h"
+#include "rope_reason.h"
 
 static rope_config a, b; /* big: static */
 static rope_table ta, tb;

@@ -13,7 +13,7 @@
 #ifndef TUI_KEYS_H
 #define TUI_KEYS_H
 
-#include "rope.h"
+#include "rope_error.h"
 
 enum {
     TUI_KEY_NONE = 0,
