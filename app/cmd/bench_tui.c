@@ -48,7 +48,7 @@ int bench_tui(int argc, char **argv)
         tui_event ev = { .key = keys[f % nk] };
         double t0 = bench_now();
         tui_app_handle(a, &ev);
-        a->lab.view.position += 97.0;
+        lab_set_position(&a->lab, a->lab.position + 97.0, &err);
         tui_app_chrome(a);
         tui_screen_render(scr, &g, &a->chrome, &a->lab.view, &a->hits);
         out.len = 0;

@@ -82,15 +82,9 @@ static void refused(tui_app *a, const rope_error *e)
     say(a, 1, "refused: %s", e->msg);
 }
 
-static void keep_cursor_visible(tui_app *a)
+static void cursor_move(tui_app *a, int delta)
 {
-    plot_view *v = &a->lab.view;
-    int rows = a->hits.table_rows > 0 ? a->hits.table_rows : 10, n = v->table.n_pairs;
-    if (v->cursor < 0) v->cursor = 0;
-    if (v->cursor >= n) v->cursor = n - 1;
-    if (v->cursor < v->scroll) v->scroll = v->cursor;
-    if (v->cursor >= v->scroll + rows) v->scroll = v->cursor - rows + 1;
-    if (v->scroll < 0) v->scroll = 0;
+    lab_cursor_move(&a->lab, delta, a->hits.table_rows);
 }
 
 static void step(tui_app *a, lab_param k, int dir)
@@ -135,20 +129,11 @@ static void focus_panel_step(tui_app *a, int dir)
 
 static void toggle_selection(tui_app *a)
 {
-    plot_view *v = &a->lab.view;
-    for (int i = 0; i < v->n_sel; i++)
-        if (v->sel[i] == v->cursor) {
-            memmove(&v->sel[i], &v->sel[i + 1], sizeof v->sel[0] * (size_t)(v->n_sel - i - 1));
-            v->n_sel--;
-            say(a, 0, "pair %d: dial removed", v->cursor);
-            return;
-        }
-    if (v->n_sel >= PLOT_MAX_SEL) {
+    int r = lab_toggle_dial(&a->lab);
+    if (r < 0)
         say(a, 1, "at most %d dials; remove one first (x clears all)", PLOT_MAX_SEL);
-        return;
-    }
-    v->sel[v->n_sel++] = v->cursor;
-    say(a, 0, "pair %d: dial added", v->cursor);
+    else
+        say(a, 0, "pair %d: dial %s", a->lab.cursor, r ? "added" : "removed");
 }
 
 static void load_preset(tui_app *a, int index)
@@ -299,11 +284,11 @@ static int in_rect(tui_rect r, int x, int y)
 
 static void handle_mouse(tui_app *a, const tui_event *ev)
 {
-    plot_view *v = &a->lab.view;
+    const lab *L = &a->lab;
     int dir = ev->button == TUI_MOUSE_WHEEL_UP ? 1 : ev->button == TUI_MOUSE_WHEEL_DOWN ? -1 : 0;
     for (int i = 0; i < a->hits.n_params; i++)
         if (in_rect(a->hits.param[i], ev->x, ev->y)) {
-            a->lab.focus = (lab_param)i;
+            lab_focus(&a->lab, (lab_param)i);
             if (dir)
                 step(a, (lab_param)i, dir);
             return;
@@ -315,14 +300,13 @@ static void handle_mouse(tui_app *a, const tui_event *ev)
             a->focus_panel = id;
             if (id == PLOT_PANEL_TABLE) {
                 int row = ev->y - a->hits.panel[id].y - 2; /* frame, header */
-                if (row >= 0 && row < a->hits.table_rows && v->scroll + row < v->table.n_pairs)
-                    v->cursor = v->scroll + row;
+                if (row >= 0 && row < a->hits.table_rows && L->scroll + row < L->view.table.n_pairs)
+                    lab_cursor_set(&a->lab, L->scroll + row, a->hits.table_rows);
             }
             return;
         }
         if (id == PLOT_PANEL_TABLE) {
-            v->cursor -= 3 * dir;
-            keep_cursor_visible(a);
+            cursor_move(a, -3 * dir);
         } else if (id == PLOT_PANEL_CLOCKS || id == PLOT_PANEL_HEATMAP) {
             step(a, LAB_P_POSITION, dir);
         } else if (id == PLOT_PANEL_FACTOR || id == PLOT_PANEL_SCORE) {
@@ -336,7 +320,7 @@ static void handle_mouse(tui_app *a, const tui_event *ev)
 
 static void handle_normal(tui_app *a, const tui_event *ev)
 {
-    plot_view *v = &a->lab.view;
+    lab *L = &a->lab;
     int k = ev->key;
     rope_error e;
     char note[320];
@@ -356,8 +340,8 @@ static void handle_normal(tui_app *a, const tui_event *ev)
             say(a, 0, "method %s: %s", rope_method_get(a->lab.cfg.params.method)->name,
                 rope_method_get(a->lab.cfg.params.method)->title);
         return;
-    case TUI_KEY_UP: a->lab.focus = (lab_param)((a->lab.focus + LAB_P_COUNT - 1) % LAB_P_COUNT); return;
-    case TUI_KEY_DOWN: a->lab.focus = (lab_param)((a->lab.focus + 1) % LAB_P_COUNT); return;
+    case TUI_KEY_UP: lab_focus_step(L, -1); return;
+    case TUI_KEY_DOWN: lab_focus_step(L, 1); return;
     case TUI_KEY_RIGHT: case '+': step(a, a->lab.focus, 1); return;
     case TUI_KEY_LEFT: case '-': step(a, a->lab.focus, -1); return;
     case '=': case TUI_KEY_ENTER: start_input(a, TUI_MODE_VALUE, ""); return;
@@ -382,23 +366,23 @@ static void handle_normal(tui_app *a, const tui_event *ev)
     case TUI_KEY_TAB: focus_panel_step(a, 1); return;
     case TUI_KEY_BACKTAB: focus_panel_step(a, -1); return;
     case 'z': a->zoom = !a->zoom; return;
-    case 'j': v->cursor++; keep_cursor_visible(a); return;
-    case 'k': v->cursor--; keep_cursor_visible(a); return;
-    case TUI_KEY_PGDN: v->cursor += a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
-    case TUI_KEY_PGUP: v->cursor -= a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
-    case TUI_KEY_HOME: v->cursor = 0; keep_cursor_visible(a); return;
-    case TUI_KEY_END: v->cursor = v->table.n_pairs - 1; keep_cursor_visible(a); return;
+    case 'j': cursor_move(a, 1); return;
+    case 'k': cursor_move(a, -1); return;
+    case TUI_KEY_PGDN: cursor_move(a, a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10); return;
+    case TUI_KEY_PGUP: cursor_move(a, -(a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10)); return;
+    case TUI_KEY_HOME: lab_cursor_set(L, 0, a->hits.table_rows); return;
+    case TUI_KEY_END: lab_cursor_set(L, L->view.table.n_pairs - 1, a->hits.table_rows); return;
     case ' ': toggle_selection(a); return;
-    case 'x': v->n_sel = 0; say(a, 0, "dial selection cleared: an automatic spread of pairs"); return;
+    case 'x': lab_clear_dials(L); say(a, 0, "dial selection cleared: an automatic spread of pairs"); return;
     case 'a':
-        a->lab.animate = !a->lab.animate;
-        say(a, 0, "animation %s", a->lab.animate ? "on" : "off");
+        lab_set_animate(L, !L->animate);
+        say(a, 0, "animation %s", L->animate ? "on" : "off");
         return;
-    case 'l': v->score_log = !v->score_log; return;
-    case 'b': v->score_bound = !v->score_bound; return;
+    case 'l': lab_set_score(L, !L->score_log, L->score_bound, L->score_methods); return;
+    case 'b': lab_set_score(L, L->score_log, !L->score_bound, L->score_methods); return;
     case 'c':
         a->score_set = (a->score_set + 1) % N_SCORE_SETS;
-        v->score_methods = score_sets[a->score_set];
+        lab_set_score(L, L->score_log, L->score_bound, score_sets[a->score_set]);
         say(a, 0, "score panel compares %s", a->score_set == 0 ? "none and linear" : a->score_set == 1 ?
             "none, linear, ntk and yarn" : a->score_set == 2 ? "every method" : "the current method only");
         return;
