@@ -75,6 +75,21 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     return 0;
 }
 
+void tui_app_free(tui_app *a)
+{
+    lab_free(&a->lab);
+}
+
+int tui_app_collect(tui_app *a)
+{
+    worker_done d;
+    if (!a->jobs || !worker_collect(a->jobs, &d))
+        return 0;
+    lab_live_post(&a->lab, d.job.stamp, d.rc, d.rc ? "the background job failed" : NULL, d.job.args,
+                  d.job.free_args);
+    return 1;
+}
+
 /* --- helpers ----------------------------------------------------------------------------------- */
 
 static void refused(tui_app *a, const rope_error *e)
