@@ -24,8 +24,8 @@
 #define PLOT_MAX_DIALS   48
 #define PLOT_MAX_COLS    10
 #define PLOT_CELL        16   /* bytes per table cell, NUL included */
-#define PLOT_DIAL_COLS   12   /* cells one phase dial takes in a terminal: face + margins … */
-#define PLOT_DIAL_ROWS   6    /* … and face + label line (panels size their dial count by it) */
+#define PLOT_DIAL_COLS   12   /* room one phase dial takes, in label characters: face + margins … */
+#define PLOT_DIAL_ROWS   6    /* … and in text lines: face + label (panels size their dial count by it) */
 
 /* What a colour means; each renderer maps roles to its own palette. */
 typedef enum plot_role {
