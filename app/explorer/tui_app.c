@@ -63,8 +63,7 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     memset(a, 0, sizeof *a);
     if (lab_init(&a->lab, start, source, err))
         return -1;
-    a->visible = (1u << PLOT_PANEL_COUNT) - 1;
-    a->focus_panel = PLOT_PANEL_WAVELENGTH;
+    plot_layout_init(&a->layout);
     a->n_presets = rope_preset_count();
     if (a->n_presets > TUI_APP_MAX_PRESETS)
         a->n_presets = TUI_APP_MAX_PRESETS;
@@ -113,33 +112,11 @@ static void step(tui_app *a, lab_param k, int dir)
 
 static void toggle_panel(tui_app *a, int id)
 {
-    unsigned bit = 1u << id;
-    if ((a->visible & bit) && !(a->visible & ~bit)) {
+    int r = plot_layout_toggle(&a->layout, id);
+    if (r < 0)
         say(a, 1, "panel %d is the last one shown; show another first", id + 1);
-        return;
-    }
-    a->visible ^= bit;
-    if (a->visible & bit) {
-        a->focus_panel = id;
-    } else if (a->focus_panel == id) {
-        for (int k = 1; k <= PLOT_PANEL_COUNT; k++)
-            if (a->visible & (1u << ((id + k) % PLOT_PANEL_COUNT))) {
-                a->focus_panel = (id + k) % PLOT_PANEL_COUNT;
-                break;
-            }
-    }
-    say(a, 0, "panel %d %s %s", id + 1, plot_panel_name((plot_panel_id)id), (a->visible & bit) ? "shown" : "hidden");
-}
-
-static void focus_panel_step(tui_app *a, int dir)
-{
-    for (int k = 1; k <= PLOT_PANEL_COUNT; k++) {
-        int id = ((a->focus_panel + dir * k) % PLOT_PANEL_COUNT + PLOT_PANEL_COUNT) % PLOT_PANEL_COUNT;
-        if (a->visible & (1u << id)) {
-            a->focus_panel = id;
-            return;
-        }
-    }
+    else
+        say(a, 0, "panel %d %s %s", id + 1, plot_panel_name((plot_panel_id)id), r ? "shown" : "hidden");
 }
 
 static void toggle_selection(tui_app *a)
@@ -312,7 +289,7 @@ static void handle_mouse(tui_app *a, const tui_event *ev)
         if (!(a->hits.shown & (1u << id)) || !in_rect(a->hits.panel[id], ev->x, ev->y))
             continue;
         if (!dir) {
-            a->focus_panel = id;
+            plot_layout_focus(&a->layout, id);
             if (id == PLOT_PANEL_TABLE) {
                 int row = ev->y - a->hits.panel[id].y - 2; /* frame, header */
                 if (row >= 0 && row < a->hits.table_rows && L->scroll + row < L->view.table.n_pairs)
@@ -343,7 +320,7 @@ static void handle_normal(tui_app *a, const tui_event *ev)
     case 'q': case TUI_CTRL('c'): case TUI_KEY_F1 + 9: a->quit = 1; return;
     case '?': case 'h': case TUI_KEY_F1: a->mode = TUI_MODE_HELP; a->help_scroll = 0; return;
     case TUI_KEY_ESC:
-        if (a->zoom) a->zoom = 0;
+        if (a->layout.zoom) plot_layout_set_zoom(&a->layout, 0);
         a->message[0] = '\0';
         return;
     case 'm': case 'M':
@@ -378,9 +355,9 @@ static void handle_normal(tui_app *a, const tui_event *ev)
         if (lab_reset(&a->lab, &e)) refused(a, &e);
         else say(a, 0, "reset to the start-up parameters%s%s", a->lab.source[0] ? " from " : "", a->lab.source);
         return;
-    case TUI_KEY_TAB: focus_panel_step(a, 1); return;
-    case TUI_KEY_BACKTAB: focus_panel_step(a, -1); return;
-    case 'z': a->zoom = !a->zoom; return;
+    case TUI_KEY_TAB: plot_layout_focus_step(&a->layout, 1); return;
+    case TUI_KEY_BACKTAB: plot_layout_focus_step(&a->layout, -1); return;
+    case 'z': plot_layout_set_zoom(&a->layout, !a->layout.zoom); return;
     case 'j': cursor_move(a, 1); return;
     case 'k': cursor_move(a, -1); return;
     case TUI_KEY_PGDN: cursor_move(a, a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10); return;
@@ -491,9 +468,9 @@ void tui_app_chrome(tui_app *a)
         break;
     default: break;
     }
-    c->visible = a->visible;
-    c->focus_panel = a->focus_panel;
-    c->zoom = a->zoom;
+    c->visible = a->layout.visible;
+    c->focus_panel = a->layout.focus;
+    c->zoom = a->layout.zoom;
     c->help = tui_app_keys;
     c->n_help = tui_app_n_keys;
     c->help_scroll = a->help_scroll;

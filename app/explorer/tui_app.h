@@ -32,9 +32,7 @@ typedef struct tui_app {
     char       input[256];     /* the line being typed */
     char       message[320];
     int        message_error;
-    unsigned   visible;        /* bit per plot_panel_id */
-    int        focus_panel;
-    int        zoom;
+    plot_layout layout;        /* which panels show, the focused one, zoom (viz/figure/layout.h) */
     int        help_scroll;
     int        preset_cursor;
     int        n_presets;
