@@ -68,7 +68,7 @@ int plot_view_compute(plot_view *v, const rope_params *p, rope_error *err);
 
 const char *plot_panel_name(plot_panel_id id);   /* "wavelength", "ramp", … */
 
-/* Fills f (cleared first) with panel id for the view, sized by the hint s (how densely to sample
+/* Fills f (cleared first) with panel id for the view, sized by the hint (how densely to sample
  * curves and heatmaps, how many dials fit). -1 with a message if a pool ran out or ropecore
  * refused a curve. */
 int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
