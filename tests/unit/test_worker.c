@@ -14,6 +14,7 @@ typedef struct job_args {
     int        id;
     int        wait_gate;     /* 1: after starting, wait for *gate before returning */
     int        until_cancel;  /* 1: loop on progress until it reports a cancel */
+    int        fail;          /* 1: the job returns -1 */
     atomic_int *gate;
     atomic_int started, ran_to_end, saw_cancel;
     atomic_int *freed;        /* bit id set when freed */
@@ -52,7 +53,7 @@ static int job(void *p, worker_progress_fn progress, void *ctx)
     for (int i = 1; i <= 1000; i++)
         a->sum += i;
     atomic_store(&a->ran_to_end, 1);
-    return a->id == 99 ? -1 : 0;
+    return a->fail ? -1 : 0;
 }
 
 static job_args *args_new(int id, atomic_int *gate, atomic_int *freed)
@@ -184,8 +185,9 @@ static void test_wake_pipe(void)
     CHECK(fd >= 0);
     struct pollfd pf = { fd, POLLIN, 0 };
     CHECK_INT(poll(&pf, 1, 0), 0);                 /* nothing ready */
-    job_args *a = args_new(99, &gate, &freed);    /* id 99 returns -1: a failed job is delivered too */
+    job_args *a = args_new(4, &gate, &freed);
     a->wait_gate = 1;
+    a->fail = 1;                                  /* a failed job is delivered too */
     worker_job ja = { job, a, free_args, 5 };
     worker_submit(w, &ja, &e);
     wait_started(a);
