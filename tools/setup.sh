@@ -3,7 +3,8 @@
 # explorer (no argument) or run every test (`test`). Idempotent: a second run installs nothing and
 # rebuilds only what changed.
 #   bash tools/setup.sh          install + build + open the explorer
-#   bash tools/setup.sh test     install + build (-Werror) + run the suite, then again under ASan+UBSan
+#   bash tools/setup.sh test     install + build (-Werror) + run the suite, then again under ASan+UBSan,
+#                                then the worker and lab tests under ThreadSanitizer
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,5 +55,10 @@ case "$mode" in
     echo "== the same suite under ASan+UBSan =="
     build build-asan -DROPESCOPE_WERROR=ON -DROPESCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd "$here/build-asan" && ctest --output-on-failure -j "$jobs")
+    echo "== the worker and lab tests under ThreadSanitizer =="
+    cmake -S "$here" -B "$here/build-tsan" -DCMAKE_BUILD_TYPE=Debug -DROPESCOPE_WERROR=ON -DROPESCOPE_TSAN=ON \
+      > "$here/build-tsan.configure.log" 2>&1 || { cat "$here/build-tsan.configure.log" >&2; exit 1; }
+    cmake --build "$here/build-tsan" -j "$jobs" --target test_worker test_lab
+    (cd "$here/build-tsan" && ctest --output-on-failure -R '^test_(worker|lab)$')
     ;;
 esac

@@ -35,7 +35,11 @@ int bench_tui(int argc, char **argv)
         return cmd_error("bench", 1, "out of memory");
     }
     tui_style st = { 0, TUI_COLOR_TRUE };
-    if (tui_app_init(a, &cfg, "", &err) || tui_screen_init(scr, st) || tui_grid_resize(&g, 200, 60)) {
+    if (tui_app_init(a, &cfg, "", &err)) {
+        free(a);
+        a = NULL;
+    }
+    if (!a || tui_screen_init(scr, st) || tui_grid_resize(&g, 200, 60) || !(a->jobs = worker_new(1, &err))) {
         rc = cmd_error("bench", 1, "%s", "cannot set up the explorer");
         goto done;
     }
@@ -48,7 +52,8 @@ int bench_tui(int argc, char **argv)
         tui_event ev = { .key = keys[f % nk] };
         double t0 = bench_now();
         tui_app_handle(a, &ev);
-        a->lab.view.position += 97.0;
+        tui_app_collect(a);
+        lab_set_position(&a->lab, a->lab.position + 97.0, &err);
         tui_app_chrome(a);
         tui_screen_render(scr, &g, &a->chrome, &a->lab.view, &a->hits);
         out.len = 0;
@@ -70,6 +75,10 @@ int bench_tui(int argc, char **argv)
            bytes / 1024.0 / FRAMES);
     printf("  p50 %8.3f ms\n  p99 %8.3f ms\n  max %8.3f ms\n", p50, p99, max);
 done:
+    if (a) {
+        worker_free(a->jobs);
+        tui_app_free(a);
+    }
     tui_out_free(&out);
     tui_grid_free(&g);
     tui_screen_free(scr);

@@ -3,6 +3,7 @@
  * process-level duties: the TTY check, signals and atexit restoring the terminal, the frame loop. */
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ static int run_snapshot(tui_app *a, const tui_opts *o, int ascii)
             goto done;
         }
         feed(a, &ev, a->hits.too_small);
+        tui_app_collect(a); /* synchronous worker: a job submitted by this key is done */
         tui_app_chrome(a);
         tui_screen_render(scr, &g, &a->chrome, &a->lab.view, &a->hits);
     }
@@ -232,12 +234,24 @@ static int run_terminal(tui_app *a, const tui_opts *o, int ascii)
             tui_term_blit(&g, mode);
             dirty = 0;
         }
+        /* wait for the terminal or the worker's wake pipe, never for work */
         tui_event ev;
-        if (tui_term_read(&ev, a->lab.animate ? 50 : 200)) {
+        int got = tui_term_read(&ev, 0), timed_out = 0; /* input ncurses already buffered */
+        if (!got) {
+            int wake = a->jobs ? worker_wake_fd(a->jobs) : -1;
+            struct pollfd pf[2] = { { STDIN_FILENO, POLLIN, 0 }, { wake, POLLIN, 0 } };
+            int n = poll(pf, wake >= 0 ? 2 : 1, a->lab.animate ? 50 : 200);
+            timed_out = n == 0;
+            if (wake >= 0 && (pf[1].revents & POLLIN) && tui_app_collect(a))
+                dirty = 1;
+            if (!timed_out)
+                got = tui_term_read(&ev, 0); /* a key, a mouse report, or the resize after SIGWINCH */
+        }
+        if (got) {
             if (ev.key != TUI_KEY_RESIZE)
                 feed(a, &ev, a->hits.too_small);
             dirty = 1;
-        } else if (a->lab.animate && !a->hits.too_small) {
+        } else if (timed_out && a->lab.animate && !a->hits.too_small) {
             ev = (tui_event){ .key = TUI_KEY_TICK };
             tui_app_handle(a, &ev);
             dirty = 1;
@@ -293,7 +307,15 @@ int cmd_tui(int argc, char **argv)
         rc = cmd_error("tui", 2, "%s", err.msg);
         goto done;
     }
+    a->jobs = worker_new(o.snapshot, &err); /* snapshots run jobs inline: deterministic frames */
+    if (!a->jobs) {
+        tui_app_free(a);
+        rc = cmd_error("tui", 1, "%s", err.msg);
+        goto done;
+    }
     rc = o.snapshot ? run_snapshot(a, &o, ascii) : run_terminal(a, &o, ascii);
+    worker_free(a->jobs);
+    tui_app_free(a);
 done:
     free(used);
     free(ra);

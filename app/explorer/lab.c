@@ -1,6 +1,7 @@
-/* app/explorer/lab.c — the explorer's state and every change a user can make to it: parameter steps and
- * typed values (validated by ropecore before they are accepted), method cycling, presets, reset
- * and the position animation (see lab.h). */
+/* app/explorer/lab.c — the explorer's intent and every change a user can make to it: parameter steps and
+ * typed values (validated by ropecore before they are accepted), method cycling, presets, reset,
+ * the position animation, the pair cursor, dials and score options (see lab.h; the view is
+ * lab_view.c's, the live results lab_live.c's). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,19 +34,27 @@ int lab_init(lab *L, const rope_config *start, const char *source, rope_error *e
     snprintf(L->start_source, sizeof L->start_source, "%s", source ? source : "");
     snprintf(L->source, sizeof L->source, "%s", L->start_source);
     plot_view_init(&L->view);
-    L->view.position = start->params.orig_ctx;
+    L->position = start->params.orig_ctx;
+    L->score_log = L->view.score_log;
+    L->score_bound = L->view.score_bound;
+    L->score_methods = L->view.score_methods;
     L->preset = -1;
     L->focus = LAB_P_FACTOR;
-    if (plot_view_compute(&L->view, &start->params, err))
+    if (lab_view_compute(L, &start->params, err))
         return -1;
     L->generation = 1;
     return 0;
 }
 
+void lab_free(lab *L)
+{
+    lab_live_post(L, (unsigned long)-1, 0, NULL, NULL, NULL); /* drops the held result */
+}
+
 int lab_set_params(lab *L, const rope_params *p, rope_error *err)
 {
     rope_params q = *p; /* p may point into L */
-    if (plot_view_compute(&L->view, &q, err))
+    if (lab_view_compute(L, &q, err))
         return -1;
     L->cfg.params = q;
     L->generation++;
@@ -80,10 +89,7 @@ static void set_orig(rope_params *q, int v)
 
 static int set_position(lab *L, double pos, rope_error *err)
 {
-    if (!(pos >= 0.0 && pos <= 1e12))
-        return rope_fail(err, "position %g is out of range; use 0 to 1e12 tokens", pos);
-    L->view.position = pos;
-    return 0;
+    return lab_set_position(L, pos, err);
 }
 
 int lab_step(lab *L, lab_param k, int dir, rope_error *err)
@@ -160,7 +166,7 @@ int lab_load_preset(lab *L, int index, rope_error *err)
     L->cfg = c;
     snprintf(L->source, sizeof L->source, "preset %s", rope_preset_name(index));
     L->preset = index;
-    L->view.n_sel = 0;
+    lab_clear_dials(L);
     return 0;
 }
 
@@ -170,11 +176,12 @@ int lab_reset(lab *L, rope_error *err)
         return -1;
     L->cfg = L->start;
     snprintf(L->source, sizeof L->source, "%s", L->start_source);
-    L->view.position = L->start.params.orig_ctx;
-    L->view.n_sel = 0;
-    L->view.cursor = L->view.scroll = 0;
+    L->position = L->start.params.orig_ctx;
+    L->n_sel = 0;
+    L->cursor = L->scroll = 0;
     L->animate = 0;
     L->preset = -1;
+    lab_view_sync(L);
     return 0;
 }
 
@@ -182,6 +189,83 @@ void lab_tick(lab *L)
 {
     double L0 = L->cfg.params.orig_ctx, span = 2.0 * fmax(L0, L->view.table.scale * L0);
     double step = fmax(1.0, floor(L0 / 128.0));
-    double p = L->view.position + step;
-    L->view.position = p > span ? 0.0 : p;
+    double p = L->position + step;
+    L->position = p > span ? 0.0 : p;
+    lab_view_sync(L);
+}
+
+/* --- intent that does not change the parameters -------------------------------------------------- */
+
+void lab_focus(lab *L, lab_param k)
+{
+    if ((unsigned)k < LAB_P_COUNT)
+        L->focus = k;
+}
+
+void lab_focus_step(lab *L, int dir)
+{
+    L->focus = (lab_param)((L->focus + (dir < 0 ? LAB_P_COUNT - 1 : 1)) % LAB_P_COUNT);
+}
+
+int lab_set_position(lab *L, double pos, rope_error *err)
+{
+    if (!(pos >= 0.0 && pos <= 1e12))
+        return rope_fail(err, "position %g is out of range; use 0 to 1e12 tokens", pos);
+    L->position = pos;
+    lab_view_sync(L);
+    return 0;
+}
+
+void lab_set_animate(lab *L, int on)
+{
+    L->animate = on != 0;
+}
+
+void lab_cursor_set(lab *L, int index, int rows)
+{
+    int n = L->view.table.n_pairs;
+    if (rows < 1)
+        rows = 10;
+    L->cursor = index;
+    if (L->cursor >= n) L->cursor = n - 1;
+    if (L->cursor < 0) L->cursor = 0;
+    if (L->cursor < L->scroll) L->scroll = L->cursor;
+    if (L->cursor >= L->scroll + rows) L->scroll = L->cursor - rows + 1;
+    if (L->scroll < 0) L->scroll = 0;
+    lab_view_sync(L);
+}
+
+void lab_cursor_move(lab *L, int delta, int rows)
+{
+    lab_cursor_set(L, L->cursor + delta, rows);
+}
+
+int lab_toggle_dial(lab *L)
+{
+    for (int i = 0; i < L->n_sel; i++)
+        if (L->sel[i] == L->cursor) {
+            memmove(&L->sel[i], &L->sel[i + 1], sizeof L->sel[0] * (size_t)(L->n_sel - i - 1));
+            L->n_sel--;
+            lab_view_sync(L);
+            return 0;
+        }
+    if (L->n_sel >= PLOT_MAX_SEL)
+        return -1;
+    L->sel[L->n_sel++] = L->cursor;
+    lab_view_sync(L);
+    return 1;
+}
+
+void lab_clear_dials(lab *L)
+{
+    L->n_sel = 0;
+    lab_view_sync(L);
+}
+
+void lab_set_score(lab *L, int log_axis, int bound, unsigned methods)
+{
+    L->score_log = log_axis != 0;
+    L->score_bound = bound != 0;
+    L->score_methods = methods;
+    lab_view_sync(L);
 }

@@ -63,8 +63,7 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     memset(a, 0, sizeof *a);
     if (lab_init(&a->lab, start, source, err))
         return -1;
-    a->visible = (1u << PLOT_PANEL_COUNT) - 1;
-    a->focus_panel = PLOT_PANEL_WAVELENGTH;
+    plot_layout_init(&a->layout);
     a->n_presets = rope_preset_count();
     if (a->n_presets > TUI_APP_MAX_PRESETS)
         a->n_presets = TUI_APP_MAX_PRESETS;
@@ -75,6 +74,21 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     return 0;
 }
 
+void tui_app_free(tui_app *a)
+{
+    lab_free(&a->lab);
+}
+
+int tui_app_collect(tui_app *a)
+{
+    worker_done d;
+    if (!a->jobs || !worker_collect(a->jobs, &d))
+        return 0;
+    lab_live_post(&a->lab, d.job.stamp, d.rc, d.rc ? "the background job failed" : NULL, d.job.args,
+                  d.job.free_args);
+    return 1;
+}
+
 /* --- helpers ----------------------------------------------------------------------------------- */
 
 static void refused(tui_app *a, const rope_error *e)
@@ -82,15 +96,9 @@ static void refused(tui_app *a, const rope_error *e)
     say(a, 1, "refused: %s", e->msg);
 }
 
-static void keep_cursor_visible(tui_app *a)
+static void cursor_move(tui_app *a, int delta)
 {
-    plot_view *v = &a->lab.view;
-    int rows = a->hits.table_rows > 0 ? a->hits.table_rows : 10, n = v->table.n_pairs;
-    if (v->cursor < 0) v->cursor = 0;
-    if (v->cursor >= n) v->cursor = n - 1;
-    if (v->cursor < v->scroll) v->scroll = v->cursor;
-    if (v->cursor >= v->scroll + rows) v->scroll = v->cursor - rows + 1;
-    if (v->scroll < 0) v->scroll = 0;
+    lab_cursor_move(&a->lab, delta, a->hits.table_rows);
 }
 
 static void step(tui_app *a, lab_param k, int dir)
@@ -104,51 +112,20 @@ static void step(tui_app *a, lab_param k, int dir)
 
 static void toggle_panel(tui_app *a, int id)
 {
-    unsigned bit = 1u << id;
-    if ((a->visible & bit) && !(a->visible & ~bit)) {
+    int r = plot_layout_toggle(&a->layout, id);
+    if (r < 0)
         say(a, 1, "panel %d is the last one shown; show another first", id + 1);
-        return;
-    }
-    a->visible ^= bit;
-    if (a->visible & bit) {
-        a->focus_panel = id;
-    } else if (a->focus_panel == id) {
-        for (int k = 1; k <= PLOT_PANEL_COUNT; k++)
-            if (a->visible & (1u << ((id + k) % PLOT_PANEL_COUNT))) {
-                a->focus_panel = (id + k) % PLOT_PANEL_COUNT;
-                break;
-            }
-    }
-    say(a, 0, "panel %d %s %s", id + 1, plot_panel_name((plot_panel_id)id), (a->visible & bit) ? "shown" : "hidden");
-}
-
-static void focus_panel_step(tui_app *a, int dir)
-{
-    for (int k = 1; k <= PLOT_PANEL_COUNT; k++) {
-        int id = ((a->focus_panel + dir * k) % PLOT_PANEL_COUNT + PLOT_PANEL_COUNT) % PLOT_PANEL_COUNT;
-        if (a->visible & (1u << id)) {
-            a->focus_panel = id;
-            return;
-        }
-    }
+    else
+        say(a, 0, "panel %d %s %s", id + 1, plot_panel_name((plot_panel_id)id), r ? "shown" : "hidden");
 }
 
 static void toggle_selection(tui_app *a)
 {
-    plot_view *v = &a->lab.view;
-    for (int i = 0; i < v->n_sel; i++)
-        if (v->sel[i] == v->cursor) {
-            memmove(&v->sel[i], &v->sel[i + 1], sizeof v->sel[0] * (size_t)(v->n_sel - i - 1));
-            v->n_sel--;
-            say(a, 0, "pair %d: dial removed", v->cursor);
-            return;
-        }
-    if (v->n_sel >= PLOT_MAX_SEL) {
+    int r = lab_toggle_dial(&a->lab);
+    if (r < 0)
         say(a, 1, "at most %d dials; remove one first (x clears all)", PLOT_MAX_SEL);
-        return;
-    }
-    v->sel[v->n_sel++] = v->cursor;
-    say(a, 0, "pair %d: dial added", v->cursor);
+    else
+        say(a, 0, "pair %d: dial %s", a->lab.cursor, r ? "added" : "removed");
 }
 
 static void load_preset(tui_app *a, int index)
@@ -299,11 +276,11 @@ static int in_rect(tui_rect r, int x, int y)
 
 static void handle_mouse(tui_app *a, const tui_event *ev)
 {
-    plot_view *v = &a->lab.view;
+    const lab *L = &a->lab;
     int dir = ev->button == TUI_MOUSE_WHEEL_UP ? 1 : ev->button == TUI_MOUSE_WHEEL_DOWN ? -1 : 0;
     for (int i = 0; i < a->hits.n_params; i++)
         if (in_rect(a->hits.param[i], ev->x, ev->y)) {
-            a->lab.focus = (lab_param)i;
+            lab_focus(&a->lab, (lab_param)i);
             if (dir)
                 step(a, (lab_param)i, dir);
             return;
@@ -312,17 +289,16 @@ static void handle_mouse(tui_app *a, const tui_event *ev)
         if (!(a->hits.shown & (1u << id)) || !in_rect(a->hits.panel[id], ev->x, ev->y))
             continue;
         if (!dir) {
-            a->focus_panel = id;
+            plot_layout_focus(&a->layout, id);
             if (id == PLOT_PANEL_TABLE) {
                 int row = ev->y - a->hits.panel[id].y - 2; /* frame, header */
-                if (row >= 0 && row < a->hits.table_rows && v->scroll + row < v->table.n_pairs)
-                    v->cursor = v->scroll + row;
+                if (row >= 0 && row < a->hits.table_rows && L->scroll + row < L->view.table.n_pairs)
+                    lab_cursor_set(&a->lab, L->scroll + row, a->hits.table_rows);
             }
             return;
         }
         if (id == PLOT_PANEL_TABLE) {
-            v->cursor -= 3 * dir;
-            keep_cursor_visible(a);
+            cursor_move(a, -3 * dir);
         } else if (id == PLOT_PANEL_CLOCKS || id == PLOT_PANEL_HEATMAP) {
             step(a, LAB_P_POSITION, dir);
         } else if (id == PLOT_PANEL_FACTOR || id == PLOT_PANEL_SCORE) {
@@ -336,7 +312,7 @@ static void handle_mouse(tui_app *a, const tui_event *ev)
 
 static void handle_normal(tui_app *a, const tui_event *ev)
 {
-    plot_view *v = &a->lab.view;
+    lab *L = &a->lab;
     int k = ev->key;
     rope_error e;
     char note[320];
@@ -344,7 +320,7 @@ static void handle_normal(tui_app *a, const tui_event *ev)
     case 'q': case TUI_CTRL('c'): case TUI_KEY_F1 + 9: a->quit = 1; return;
     case '?': case 'h': case TUI_KEY_F1: a->mode = TUI_MODE_HELP; a->help_scroll = 0; return;
     case TUI_KEY_ESC:
-        if (a->zoom) a->zoom = 0;
+        if (a->layout.zoom) plot_layout_set_zoom(&a->layout, 0);
         a->message[0] = '\0';
         return;
     case 'm': case 'M':
@@ -356,8 +332,8 @@ static void handle_normal(tui_app *a, const tui_event *ev)
             say(a, 0, "method %s: %s", rope_method_get(a->lab.cfg.params.method)->name,
                 rope_method_get(a->lab.cfg.params.method)->title);
         return;
-    case TUI_KEY_UP: a->lab.focus = (lab_param)((a->lab.focus + LAB_P_COUNT - 1) % LAB_P_COUNT); return;
-    case TUI_KEY_DOWN: a->lab.focus = (lab_param)((a->lab.focus + 1) % LAB_P_COUNT); return;
+    case TUI_KEY_UP: lab_focus_step(L, -1); return;
+    case TUI_KEY_DOWN: lab_focus_step(L, 1); return;
     case TUI_KEY_RIGHT: case '+': step(a, a->lab.focus, 1); return;
     case TUI_KEY_LEFT: case '-': step(a, a->lab.focus, -1); return;
     case '=': case TUI_KEY_ENTER: start_input(a, TUI_MODE_VALUE, ""); return;
@@ -379,26 +355,26 @@ static void handle_normal(tui_app *a, const tui_event *ev)
         if (lab_reset(&a->lab, &e)) refused(a, &e);
         else say(a, 0, "reset to the start-up parameters%s%s", a->lab.source[0] ? " from " : "", a->lab.source);
         return;
-    case TUI_KEY_TAB: focus_panel_step(a, 1); return;
-    case TUI_KEY_BACKTAB: focus_panel_step(a, -1); return;
-    case 'z': a->zoom = !a->zoom; return;
-    case 'j': v->cursor++; keep_cursor_visible(a); return;
-    case 'k': v->cursor--; keep_cursor_visible(a); return;
-    case TUI_KEY_PGDN: v->cursor += a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
-    case TUI_KEY_PGUP: v->cursor -= a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10; keep_cursor_visible(a); return;
-    case TUI_KEY_HOME: v->cursor = 0; keep_cursor_visible(a); return;
-    case TUI_KEY_END: v->cursor = v->table.n_pairs - 1; keep_cursor_visible(a); return;
+    case TUI_KEY_TAB: plot_layout_focus_step(&a->layout, 1); return;
+    case TUI_KEY_BACKTAB: plot_layout_focus_step(&a->layout, -1); return;
+    case 'z': plot_layout_set_zoom(&a->layout, !a->layout.zoom); return;
+    case 'j': cursor_move(a, 1); return;
+    case 'k': cursor_move(a, -1); return;
+    case TUI_KEY_PGDN: cursor_move(a, a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10); return;
+    case TUI_KEY_PGUP: cursor_move(a, -(a->hits.table_rows > 1 ? a->hits.table_rows - 1 : 10)); return;
+    case TUI_KEY_HOME: lab_cursor_set(L, 0, a->hits.table_rows); return;
+    case TUI_KEY_END: lab_cursor_set(L, L->view.table.n_pairs - 1, a->hits.table_rows); return;
     case ' ': toggle_selection(a); return;
-    case 'x': v->n_sel = 0; say(a, 0, "dial selection cleared: an automatic spread of pairs"); return;
+    case 'x': lab_clear_dials(L); say(a, 0, "dial selection cleared: an automatic spread of pairs"); return;
     case 'a':
-        a->lab.animate = !a->lab.animate;
-        say(a, 0, "animation %s", a->lab.animate ? "on" : "off");
+        lab_set_animate(L, !L->animate);
+        say(a, 0, "animation %s", L->animate ? "on" : "off");
         return;
-    case 'l': v->score_log = !v->score_log; return;
-    case 'b': v->score_bound = !v->score_bound; return;
+    case 'l': lab_set_score(L, !L->score_log, L->score_bound, L->score_methods); return;
+    case 'b': lab_set_score(L, L->score_log, !L->score_bound, L->score_methods); return;
     case 'c':
         a->score_set = (a->score_set + 1) % N_SCORE_SETS;
-        v->score_methods = score_sets[a->score_set];
+        lab_set_score(L, L->score_log, L->score_bound, score_sets[a->score_set]);
         say(a, 0, "score panel compares %s", a->score_set == 0 ? "none and linear" : a->score_set == 1 ?
             "none, linear, ntk and yarn" : a->score_set == 2 ? "every method" : "the current method only");
         return;
@@ -492,9 +468,9 @@ void tui_app_chrome(tui_app *a)
         break;
     default: break;
     }
-    c->visible = a->visible;
-    c->focus_panel = a->focus_panel;
-    c->zoom = a->zoom;
+    c->visible = a->layout.visible;
+    c->focus_panel = a->layout.focus;
+    c->zoom = a->layout.zoom;
     c->help = tui_app_keys;
     c->n_help = tui_app_n_keys;
     c->help_scroll = a->help_scroll;

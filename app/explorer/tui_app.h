@@ -3,7 +3,7 @@
  * help, the preset list), and the text of the title, parameter and status lines.
  *
  * Contract: tui_app_handle applies one event to the lab and the UI state and never blocks,
- * prints or exits; a refused change leaves a one-line message for the status line. The same code
+ * prints or exits (heavy work goes to the worker, whose results tui_app_collect hands to the lab); a refused change leaves a one-line message for the status line. The same code
  * runs in the terminal and in headless snapshots (which feed events from --keys). */
 #ifndef TUI_APP_H
 #define TUI_APP_H
@@ -11,6 +11,7 @@
 #include "lab.h"
 #include "tui_keys.h"
 #include "tui_screen.h"
+#include "worker.h"
 
 #define TUI_APP_MAX_PRESETS 64
 
@@ -31,20 +32,23 @@ typedef struct tui_app {
     char       input[256];     /* the line being typed */
     char       message[320];
     int        message_error;
-    unsigned   visible;        /* bit per plot_panel_id */
-    int        focus_panel;
-    int        zoom;
+    plot_layout layout;        /* which panels show, the focused one, zoom (viz/figure/layout.h) */
     int        help_scroll;
     int        preset_cursor;
     int        n_presets;
     char       preset_line[TUI_APP_MAX_PRESETS][128]; /* [n_presets] "name  title" lines */
     const char *preset_ptr[TUI_APP_MAX_PRESETS];      /* [n_presets] into preset_line */
     int        score_set;      /* which methods the score panel compares (cycled with c) */
+    worker    *jobs;           /* background jobs (not owned); NULL: none */
     int        quit;
 } tui_app;
 
 int  tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_error *err);
+void tui_app_free(tui_app *a);
 void tui_app_handle(tui_app *a, const tui_event *ev);
+/* Hands a finished background job (if any) to the lab's live part; 1 if one arrived. Call it when
+ * the worker's wake fd is readable, and after each event in synchronous mode. */
+int  tui_app_collect(tui_app *a);
 /* Refreshes a->chrome from the state (call before every render). */
 void tui_app_chrome(tui_app *a);
 

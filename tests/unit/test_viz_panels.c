@@ -18,6 +18,14 @@ static double lambda_of(int i) { return 2 * M_PI * pow(B, 2.0 * i / D); }
 static double theta_of(int i) { return pow(B, -2.0 * i / D); }
 static double corr_dim(double n) { return D * log(LCTX / (2 * M_PI * n)) / (2 * log(B)); }
 
+/* the size hint a terminal gives a panel of c × r cells */
+static const plot_size *cells(int c, int r)
+{
+    static plot_size s;
+    s = tui_size_hint(c, r);
+    return &s;
+}
+
 static plot_view *view_llama2(void)
 {
     plot_view *v = malloc(sizeof *v);
@@ -53,7 +61,7 @@ static const plot_marker *marker_labelled(const plot_figure *f, const char *labe
 static void test_wavelength(const plot_view *v, plot_figure *f)
 {
     rope_error e;
-    CHECK(plot_panel_build(PLOT_PANEL_WAVELENGTH, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_WAVELENGTH, v, cells(70, 20), f, &e) == 0);
     const plot_series *l = series_named(f, "λ"), *ls = series_named(f, "λ'");
     CHECK(l && ls);
     if (!l || !ls)
@@ -86,7 +94,7 @@ static void test_wavelength(const plot_view *v, plot_figure *f)
 static void test_ramp(const plot_view *v, plot_figure *f)
 {
     rope_error e;
-    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, cells(70, 20), f, &e) == 0);
     const plot_series *r = series_named(f, "r"), *paper = series_named(f, "γ(r) paper"), *code = series_named(f, "γ code");
     CHECK(r && paper && code);
     if (!r || !paper || !code)
@@ -111,7 +119,7 @@ static void test_ramp(const plot_view *v, plot_figure *f)
 static void test_factor(const plot_view *v, plot_figure *f)
 {
     rope_error e;
-    CHECK(plot_panel_build(PLOT_PANEL_FACTOR, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_FACTOR, v, cells(70, 20), f, &e) == 0);
     const plot_series *pi = series_named(f, "linear"), *ntk = series_named(f, "ntk"), *yarn = series_named(f, "yarn");
     CHECK(pi && ntk && yarn);
     if (!pi || !ntk || !yarn)
@@ -130,7 +138,7 @@ static void test_factor(const plot_view *v, plot_figure *f)
 static void test_score(const plot_view *v, plot_figure *f)
 {
     rope_error e;
-    CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, cells(70, 20), f, &e) == 0);
     const plot_series *y = series_named(f, "yarn"), *none = series_named(f, "none");
     CHECK(y && none);
     if (!y || !none)
@@ -154,7 +162,7 @@ static void test_phase(plot_view *v, plot_figure *f)
 {
     rope_error e;
     v->position = 1000;
-    CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, cells(70, 20), f, &e) == 0);
     CHECK(f->n_dials >= 2);
     for (int k = 0; k < f->n_dials; k++) {
         const plot_dial *d = &f->dials[k];
@@ -167,12 +175,12 @@ static void test_phase(plot_view *v, plot_figure *f)
     v->n_sel = 2;
     v->sel[0] = 45;
     v->sel[1] = 46;
-    CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, cells(70, 20), f, &e) == 0);
     CHECK_INT(f->n_dials, 2);
     CHECK(!f->dials[0].short_turn && f->dials[1].short_turn);
     v->n_sel = 0;
 
-    CHECK(plot_panel_build(PLOT_PANEL_HEATMAP, v, 70, 20, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_HEATMAP, v, cells(70, 20), f, &e) == 0);
     CHECK_INT(f->n_heat, 2);
     const plot_heatmap *h = &f->heat[1];
     double P = S * LCTX;
@@ -183,10 +191,30 @@ static void test_phase(plot_view *v, plot_figure *f)
     }
 }
 
+/* The same panels from a pixel renderer's hint: 800 × 400 px, 8 × 16 px text, 1 px dots. The counts
+ * follow from the hint alone: dials in 12-character × 6-line slots with one line kept for the note,
+ * four score samples per dot column (capped at 4096), heatmap cells of 2 × 2 dots. */
+static void test_pixel_hint(plot_view *v, plot_figure *f)
+{
+    rope_error e;
+    plot_size px = { .w = 800, .h = 400, .text_w = 8, .text_h = 16, .dot_w = 1, .dot_h = 1 };
+    CHECK_INT(plot_size_cols(&px), 100);
+    CHECK_INT(plot_size_rows(&px), 25);
+    CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, &px, f, &e) == 0);
+    CHECK_INT(f->n_dials, (800 / 96) * ((400 - 16) / 96));        /* 8 × 4 */
+    CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, &px, f, &e) == 0);
+    const plot_series *y = series_named(f, "yarn");
+    CHECK(y && y->n == 3200);                                     /* 800 dots × 4 */
+    px.w = 300;
+    CHECK(plot_panel_build(PLOT_PANEL_HEATMAP, v, &px, f, &e) == 0);
+    CHECK_INT(f->heat[0].nx, (300 - 12 * 8) / 2 / 2);             /* 51 */
+    CHECK_INT(f->heat[0].ny, D / 2);                              /* (400 − 80)/2 = 160 rows, capped at 64 pairs */
+}
+
 static void test_table(plot_view *v, plot_figure *f)
 {
     rope_error e;
-    CHECK(plot_panel_build(PLOT_PANEL_TABLE, v, 56, 40, f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_TABLE, v, cells(56, 40), f, &e) == 0);
     plot_table *t = &f->table;
     CHECK_INT(t->n_rows, 64);
     CHECK_STR(plot_table_cell(t, 20, 6), "extrap");
@@ -247,7 +275,7 @@ static void test_flavor_ramp(void)
     p.truncate = 0;
     CHECK(plot_figure_init(&f, 100000, 10000) == 0);
     CHECK(plot_view_compute(v, &p, &e) == 0);
-    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, 70, 20, &f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, cells(70, 20), &f, &e) == 0);
     const plot_series *cpp = series_named(&f, "γ llamacpp"), *code = series_named(&f, "γ code");
     CHECK(cpp && code);
     double lo = corr_dim(32.0), hi = corr_dim(1.0);
@@ -257,7 +285,7 @@ static void test_flavor_ramp(void)
     }
     p.truncate = 1; /* same range again: no second ramp */
     CHECK(plot_view_compute(v, &p, &e) == 0);
-    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, 70, 20, &f, &e) == 0);
+    CHECK(plot_panel_build(PLOT_PANEL_RAMP, v, cells(70, 20), &f, &e) == 0);
     CHECK(series_named(&f, "γ llamacpp") == NULL);
     plot_figure_free(&f);
     free(v);
@@ -275,6 +303,7 @@ int main(void)
     test_factor(v, &f);
     test_score(v, &f);
     test_phase(v, &f);
+    test_pixel_hint(v, &f);
     test_table(v, &f);
     test_frame(v);
     /* a refused parameter leaves the view as it was */

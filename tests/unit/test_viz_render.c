@@ -170,6 +170,50 @@ static void test_layout(void)
     CHECK_INT(z, 1u << 3);
 }
 
+/* The neutral layout with a pixel renderer's rules: the same guarantees in pixels, and the layout
+ * state's changes (the last shown panel cannot be hidden, hiding the focus moves it on). */
+static void test_layout_neutral(void)
+{
+    const plot_layout_rules px = { .panel_min_w = 320, .panel_min_h = 200, .table_w = 470, .side_extra = 160,
+                                   .aspect = 1.6 };
+    plot_layout l;
+    plot_layout_init(&l);
+    plot_rect r[PLOT_PANEL_COUNT], area = { 0, 40, 1920, 1000 };
+    unsigned shown = plot_layout_place(&l, area, &px, r);
+    CHECK_INT(shown, (1u << PLOT_PANEL_COUNT) - 1);
+    /* 1450 × 1000 beside the table for six panels: 2 columns of 725 × 333 (w:h 2.18, |ln(2.18/1.6)| =
+     * 0.31) beat 3 of 483 × 500 (0.97, 0.50) and 4 of 362 × 500 (0.72, 0.79) */
+    CHECK_INT(r[PLOT_PANEL_WAVELENGTH].w, 725);
+    CHECK_INT(r[PLOT_PANEL_WAVELENGTH].h, 333);
+    CHECK_INT(r[PLOT_PANEL_TABLE].w, 470);
+    CHECK_INT(r[PLOT_PANEL_TABLE].x, 1920 - 470);
+    for (int i = 0; i < PLOT_PANEL_COUNT; i++) {
+        CHECK(r[i].x >= 0 && r[i].x + r[i].w <= 1920 && r[i].y >= 40 && r[i].y + r[i].h <= 1040);
+        CHECK(r[i].w >= 320 && r[i].h >= 200);
+        for (int j = i + 1; j < PLOT_PANEL_COUNT; j++)
+            CHECK(!(r[i].x < r[j].x + r[j].w && r[j].x < r[i].x + r[i].w &&
+                    r[i].y < r[j].y + r[j].h && r[j].y < r[i].y + r[i].h));
+    }
+    /* hide all but the score panel: the focus follows, the last one stays */
+    for (int id = 0; id < PLOT_PANEL_COUNT; id++)
+        if (id != PLOT_PANEL_SCORE)
+            CHECK_INT(plot_layout_toggle(&l, id), 0);
+    CHECK_INT(l.focus, PLOT_PANEL_SCORE);
+    CHECK_INT(plot_layout_toggle(&l, PLOT_PANEL_SCORE), -1);
+    CHECK_INT(l.visible, 1u << PLOT_PANEL_SCORE);
+    plot_layout_focus(&l, PLOT_PANEL_RAMP);            /* hidden: ignored */
+    CHECK_INT(l.focus, PLOT_PANEL_SCORE);
+    CHECK_INT(plot_layout_toggle(&l, PLOT_PANEL_RAMP), 1);
+    CHECK_INT(l.focus, PLOT_PANEL_RAMP);
+    plot_layout_focus_step(&l, 1);
+    CHECK_INT(l.focus, PLOT_PANEL_SCORE);
+    plot_layout_focus_step(&l, 1);
+    CHECK_INT(l.focus, PLOT_PANEL_RAMP);               /* wraps */
+    plot_layout_set_zoom(&l, 1);
+    CHECK_INT(plot_layout_place(&l, area, &px, r), 1u << PLOT_PANEL_RAMP);
+    CHECK(r[PLOT_PANEL_RAMP].w == 1920 && r[PLOT_PANEL_RAMP].h == 1000);
+}
+
 static void test_keys(void)
 {
     const char *s = "a<Up><lt><C-c><F10><Click:3,4><WheelDown:0,1><Resize:20x5><Tick>λ<Enter>";
@@ -212,6 +256,7 @@ int main(void)
     test_text();
     test_ansi();
     test_layout();
+    test_layout_neutral();
     test_keys();
     return check_done("test_viz_render");
 }

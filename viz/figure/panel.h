@@ -25,6 +25,21 @@ typedef enum plot_panel_id {
 
 #define PLOT_MAX_SEL 16
 
+/* How much room a panel has, in the renderer's own length unit ("points": a character cell, a
+ * pixel, …), and how big its text and its finest marks are in that unit. Panels decide how densely
+ * to sample curves, how many dials fit and how much room labels take from this alone; they never
+ * see cells or pixels. A terminal computes it from cells (tui_size_hint), a pixel renderer from its
+ * font metrics. */
+typedef struct plot_size {
+    double w, h;            /* the drawable area inside the panel's frame, points */
+    double text_w, text_h;  /* one character of label text: advance width and line height, points */
+    double dot_w, dot_h;    /* the finest mark a curve is drawn with (a braille dot, a pixel), points */
+} plot_size;
+
+/* Whole label characters across / text lines down the area (at least 4 each). */
+int plot_size_cols(const plot_size *s);
+int plot_size_rows(const plot_size *s);
+
 typedef struct plot_view {
     rope_params params;        /* the current, validated parameters */
     rope_table  table;         /* the current method's table */
@@ -53,20 +68,20 @@ int plot_view_compute(plot_view *v, const rope_params *p, rope_error *err);
 
 const char *plot_panel_name(plot_panel_id id);   /* "wavelength", "ramp", … */
 
-/* Fills f (cleared first) with panel id for the view. cols × rows is the panel's size in
- * character cells: a hint for how densely to sample curves and heatmaps. -1 with a message if a
- * pool ran out or ropecore refused a curve. */
-int plot_panel_build(plot_panel_id id, const plot_view *v, int cols, int rows, plot_figure *f,
+/* Fills f (cleared first) with panel id for the view, sized by the hint (how densely to sample
+ * curves and heatmaps, how many dials fit). -1 with a message if a pool ran out or ropecore
+ * refused a curve. */
+int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
                      rope_error *err);
 
 /* The individual panels (plot_panel_build dispatches to these). */
-int plot_panel_wavelength(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_ramp(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_factor(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_table(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_clocks(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_score(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
-int plot_panel_heatmap(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err);
+int plot_panel_wavelength(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_ramp(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_heatmap(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 
 /* The pairs the clocks show: the selection, or a spread across the regimes; returns how many
  * (at most max) into out[max]. */

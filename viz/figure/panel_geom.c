@@ -37,9 +37,9 @@ static void add_regime_bands(plot_figure *f, const rope_table *t)
 static double ctx_L(const plot_view *v) { return (double)v->params.orig_ctx; }
 static double ctx_sL(const plot_view *v) { return v->table.scale * (double)v->params.orig_ctx; }
 
-int plot_panel_wavelength(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_wavelength(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
-    (void)cols; (void)rows;
+    (void)size;
     const rope_table *t = &v->table;
     int n = t->n_pairs;
     f->kind = PLOT_KIND_XY;
@@ -75,9 +75,9 @@ int plot_panel_wavelength(const plot_view *v, int cols, int rows, plot_figure *f
     return 0;
 }
 
-int plot_panel_ramp(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_ramp(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
-    (void)cols; (void)rows;
+    (void)size;
     const rope_table *y = &v->yarn;
     const rope_params *p = &v->params;
     int n = y->n_pairs, hf = p->flavor == ROPE_FLAVOR_HF;
@@ -142,9 +142,9 @@ int plot_panel_ramp(const plot_view *v, int cols, int rows, plot_figure *f, rope
     return 0;
 }
 
-int plot_panel_factor(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
-    (void)cols; (void)rows;
+    (void)size;
     int cur = (int)v->params.method, n = v->table.n_pairs;
     f->kind = PLOT_KIND_XY;
     snprintf(f->title, sizeof f->title, "per-pair factor θ'/θ, every method (current: %s)", method_name(cur));

@@ -6,14 +6,16 @@
 #include "panel.h"
 
 
-int plot_panel_clocks(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
     (void)err;
     const rope_table *t = &v->table, *orig = &v->method[ROPE_NONE];
     double p = v->position, L = v->params.orig_ctx;
     f->kind = PLOT_KIND_DIALS;
     snprintf(f->title, sizeof f->title, "phase at p=%.10g: thin hand original, bold scaled", p);
-    int fit = (cols / PLOT_DIAL_COLS) * ((rows - 1) / PLOT_DIAL_ROWS);
+    /* dials in a grid, one text line kept for the note */
+    int fit = (int)floor(size->w / (PLOT_DIAL_COLS * size->text_w))
+            * (int)floor((size->h - size->text_h) / (PLOT_DIAL_ROWS * size->text_h));
     if (fit < 1) fit = 1;
     if (fit > PLOT_MAX_DIALS) fit = PLOT_MAX_DIALS;
     int pairs[PLOT_MAX_DIALS];
@@ -39,14 +41,17 @@ int plot_panel_clocks(const plot_view *v, int cols, int rows, plot_figure *f, ro
     return 0;
 }
 
-int plot_panel_heatmap(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_heatmap(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
     const rope_table *t = &v->table, *orig = &v->method[ROPE_NONE];
     int n = t->n_pairs;
     double L = v->params.orig_ctx, P = fmax(L, t->scale * L);
     f->kind = PLOT_KIND_HEATMAP;
     snprintf(f->title, sizeof f->title, "angle mod 2π over position × pair (0 … %g tokens)", P);
-    int nx = (cols - 12) / 2, ny = 2 * (rows - 5);
+    /* two maps side by side after 12 characters of labels, 5 text lines for titles and axes; one
+     * heatmap cell is 2 × 2 of the finest marks */
+    int nx = (int)floor((size->w - 12 * size->text_w) / 2 / (2 * size->dot_w));
+    int ny = (int)floor((size->h - 5 * size->text_h) / (2 * size->dot_h));
     if (nx < 8) nx = 8;
     if (nx > 512) nx = 512;
     if (ny > n) ny = n;

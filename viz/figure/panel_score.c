@@ -5,15 +5,16 @@
 #include <stdio.h>
 #include "panel.h"
 
-int plot_panel_score(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
-    (void)rows;
+    double dots = floor(size->w / size->dot_w); /* dot columns across the area */
     int cur = (int)v->params.method;
     double L = v->params.orig_ctx, sL = v->table.scale * L;
     double hi = 2.0 * fmax(L, sL);
-    /* four samples per braille dot column draw the fast oscillation as its envelope (two on the
-     * log axis, where each point costs a cos/sin per pair instead of one complex rotation) */
-    rope_grid g = { v->score_log ? 1.0 : 0.0, hi, cols * (v->score_log ? 4 : 8), v->score_log };
+    /* four samples per dot column draw the fast oscillation as its envelope (two on the log axis,
+     * where each point costs a cos/sin per pair instead of one complex rotation); capped below */
+    double n_samples = dots * (v->score_log ? 2 : 4);
+    rope_grid g = { v->score_log ? 1.0 : 0.0, hi, n_samples > 1e6 ? 1000000 : (int)n_samples, v->score_log };
     if (g.n < 64) g.n = 64;
     if (g.n > 4096) g.n = 4096;
     /* the bound is smooth: one sample per dot column is enough */

@@ -18,9 +18,9 @@ static int flavor_differs(const plot_view *v, int i)
     return fabs(a->ramp - b->ramp) > 1e-6 || fabs(a->theta_scaled - b->theta_scaled) > 1e-6 * a->theta_scaled;
 }
 
-int plot_panel_table(const plot_view *v, int cols, int rows, plot_figure *f, rope_error *err)
+int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
-    (void)cols; (void)rows;
+    (void)size;
     enum { C_D, C_LAM, C_LAMS, C_R, C_GAMMA, C_BAR, C_REGIME, C_FACTOR, C_FLAVOR, N_COLS };
     static const char *const head[N_COLS] = { "d", "λ", "λ'", "r", "γ", "", "regime", "θ'/θ", "≠" };
     static const int width[N_COLS] = { 3, 6, 6, 6, 5, 4, 6, 7, 1 };

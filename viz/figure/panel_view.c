@@ -107,10 +107,22 @@ const char *plot_panel_name(plot_panel_id id)
     return (unsigned)id < PLOT_PANEL_COUNT ? panel_names[id] : "?";
 }
 
-int plot_panel_build(plot_panel_id id, const plot_view *v, int cols, int rows, plot_figure *f,
+int plot_size_cols(const plot_size *s)
+{
+    double c = s->text_w > 0 ? floor(s->w / s->text_w) : 0;
+    return c < 4 ? 4 : c > 1e6 ? 1000000 : (int)c;
+}
+
+int plot_size_rows(const plot_size *s)
+{
+    double r = s->text_h > 0 ? floor(s->h / s->text_h) : 0;
+    return r < 4 ? 4 : r > 1e6 ? 1000000 : (int)r;
+}
+
+int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
                      rope_error *err)
 {
-    typedef int (*panel_fn)(const plot_view *, int, int, plot_figure *, rope_error *);
+    typedef int (*panel_fn)(const plot_view *, const plot_size *, plot_figure *, rope_error *);
     static const panel_fn fns[PLOT_PANEL_COUNT] = {
         plot_panel_wavelength, plot_panel_ramp, plot_panel_factor, plot_panel_table,
         plot_panel_clocks, plot_panel_score, plot_panel_heatmap
@@ -118,9 +130,15 @@ int plot_panel_build(plot_panel_id id, const plot_view *v, int cols, int rows, p
     plot_figure_clear(f);
     if ((unsigned)id >= PLOT_PANEL_COUNT)
         return rope_fail(err, "panel %d does not exist", (int)id);
-    if (cols < 4) cols = 4;
-    if (rows < 4) rows = 4;
-    int rc = fns[id](v, cols, rows, f, err);
+    /* at least 4 characters by 4 lines, and sane units */
+    plot_size z = *size;
+    if (!(z.text_w > 0)) z.text_w = 1;
+    if (!(z.text_h > 0)) z.text_h = 1;
+    if (!(z.dot_w > 0)) z.dot_w = z.text_w;
+    if (!(z.dot_h > 0)) z.dot_h = z.text_h;
+    if (!(z.w >= 4 * z.text_w)) z.w = 4 * z.text_w;
+    if (!(z.h >= 4 * z.text_h)) z.h = 4 * z.text_h;
+    int rc = fns[id](v, &z, f, err);
     if (rc)
         snprintf(f->note, sizeof f->note, "%.150s", err ? err->msg : "cannot draw this panel");
     return rc;

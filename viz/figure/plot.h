@@ -9,8 +9,9 @@
  * Axis mapping (what every renderer and test relies on): a value v has the fraction
  *   t = (v − lo)/(hi − lo)                 on a linear axis,
  *   t = (log10 v − log10 lo)/(log10 hi − log10 lo)   on a log axis (v > 0),
- * and in an N-cell-wide plot area it sits in column round(t·(N−1)) counted from the area's left
- * edge; in an N-row-tall area in row round((1 − t)·(N−1)) counted from the area's top. */
+ * and in a plot area N units wide (cells, pixels: the renderer's unit) it sits in column
+ * round(t·(N−1)) counted from the area's left edge; in an N-unit-tall area in row
+ * round((1 − t)·(N−1)) counted from the area's top. */
 #ifndef PLOT_H
 #define PLOT_H
 
@@ -24,8 +25,8 @@
 #define PLOT_MAX_DIALS   48
 #define PLOT_MAX_COLS    10
 #define PLOT_CELL        16   /* bytes per table cell, NUL included */
-#define PLOT_DIAL_COLS   12   /* cells one phase dial takes in a terminal: face + margins … */
-#define PLOT_DIAL_ROWS   6    /* … and face + label line (panels size their dial count by it) */
+#define PLOT_DIAL_COLS   12   /* room one phase dial takes, in label characters: face + margins … */
+#define PLOT_DIAL_ROWS   6    /* … and in text lines: face + label (panels size their dial count by it) */
 
 /* What a colour means; each renderer maps roles to its own palette. */
 typedef enum plot_role {

@@ -7,11 +7,6 @@
 
 static const char *const mode_names[TUI_COLOR_MODE_COUNT] = { "mono", "16", "256", "truecolor" };
 
-const char *tui_color_mode_name(tui_color_mode m)
-{
-    return (unsigned)m < TUI_COLOR_MODE_COUNT ? mode_names[m] : "?";
-}
-
 int tui_color_mode_from_name(const char *s, tui_color_mode *out)
 {
     for (int m = 0; m < TUI_COLOR_MODE_COUNT; m++)

@@ -18,7 +18,6 @@ typedef enum tui_color_mode {
     TUI_COLOR_MODE_COUNT
 } tui_color_mode;
 
-const char *tui_color_mode_name(tui_color_mode m);              /* "mono", "16", "256", "truecolor" */
 int tui_color_mode_from_name(const char *s, tui_color_mode *out); /* also "auto" → -1 */
 
 /* ncolors: what the terminal reports (0 if it has no colour); colorterm: $COLORTERM or NULL;

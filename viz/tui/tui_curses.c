@@ -98,11 +98,6 @@ void tui_term_close(void)
         tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
 }
 
-int tui_term_is_open(void)
-{
-    return open_now;
-}
-
 void tui_term_emergency(void)
 {
     if (!open_now)

@@ -23,7 +23,6 @@ typedef struct tui_term_opts {
 /* Opens the terminal on stdin/stdout. *mode gets the colour mode chosen (NO_COLOR honoured). */
 int  tui_term_open(const tui_term_opts *o, tui_color_mode *mode, rope_error *err);
 void tui_term_close(void);
-int  tui_term_is_open(void);
 void tui_term_size(int *w, int *h);
 /* Copies g to the screen (cells that did not change cost nothing) and refreshes. */
 void tui_term_blit(const tui_grid *g, tui_color_mode mode);

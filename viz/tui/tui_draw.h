@@ -11,6 +11,7 @@
 
 #include "plot.h"
 #include "tui_color.h"
+#include "tui_glyph.h"
 #include "tui_grid.h"
 
 typedef struct tui_style {
@@ -46,11 +47,5 @@ void tui_draw_heatmap(tui_grid *g, tui_rect inner, const plot_figure *f, const t
 void tui_draw_dials(tui_grid *g, tui_rect inner, const plot_figure *f, const tui_style *st);
 /* Also reports how many table rows fit (for scrolling), if rows_shown is non-NULL. */
 void tui_draw_table(tui_grid *g, tui_rect inner, const plot_figure *f, const tui_style *st, int *rows_shown);
-
-/* 8-level bars: a cell filled `eighths` (0..8) from the bottom / from the left. */
-uint32_t tui_vbar_glyph(int eighths, int ascii);
-uint32_t tui_hbar_glyph(int eighths, int ascii);
-/* Shading for a value in [0, 1] without colour. */
-uint32_t tui_shade_glyph(double t, int ascii);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tui_draw.h"
+#include "tui_glyph.h"
 
 static double unit(const plot_heatmap *h, double v)
 {

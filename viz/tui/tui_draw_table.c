@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "tui_draw.h"
+#include "tui_glyph.h"
 
 void tui_draw_table(tui_grid *g, tui_rect in, const plot_figure *f, const tui_style *st, int *rows_shown)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tui_canvas.h"
 #include "tui_draw.h"
+#include "tui_glyph.h"
 
 #define MAX_TICKS 16
 

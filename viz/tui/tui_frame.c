@@ -1,5 +1,6 @@
-/* viz/tui/tui_frame.c — panel frames (rounded boxes with the title in the top edge), the block and
- * shading glyphs shared by the drawers, and the dispatch from a figure's kind to its drawer. */
+/* viz/tui/tui_frame.c — panel frames (rounded boxes with the title in the top edge) and the dispatch
+ * from a figure's kind to its drawer (the drawers' shared glyphs are in tui_glyph.c, so the drawers
+ * never call back into this file). */
 #include <stdio.h>
 #include "tui_draw.h"
 
@@ -9,41 +10,6 @@ tui_rect tui_rect_inner(tui_rect r)
     if (in.w < 0) in.w = 0;
     if (in.h < 0) in.h = 0;
     return in;
-}
-
-uint32_t tui_vbar_glyph(int eighths, int ascii)
-{
-    static const char asc[9] = { ' ', '_', '_', '-', '-', '=', '=', '#', '#' };
-    if (eighths <= 0)
-        return ' ';
-    if (eighths >= 8)
-        return ascii ? '#' : 0x2588;
-    return ascii ? (uint32_t)asc[eighths] : 0x2580u + (uint32_t)eighths; /* ▁ … ▇ */
-}
-
-uint32_t tui_hbar_glyph(int eighths, int ascii)
-{
-    if (eighths <= 0)
-        return ' ';
-    if (eighths >= 8)
-        return ascii ? '#' : 0x2588;
-    if (ascii)
-        return eighths >= 4 ? '=' : '-';
-    return 0x2590u - (uint32_t)eighths; /* ▏ (1/8) … ▉ (7/8) */
-}
-
-uint32_t tui_shade_glyph(double t, int ascii)
-{
-    static const char asc[] = " .:-=+*#%@";
-    static const uint32_t uni[] = { ' ', 0x2591, 0x2592, 0x2593, 0x2588 };
-    if (!(t >= 0.0)) t = 0.0;
-    if (t > 1.0) t = 1.0;
-    if (ascii) {
-        int k = (int)(t * 9.999);
-        return (uint32_t)asc[k];
-    }
-    int k = (int)(t * 4.999);
-    return uni[k];
 }
 
 void tui_draw_frame(tui_grid *g, tui_rect r, const char *title, int focused, const tui_style *st)

@@ -1,14 +1,12 @@
-/* viz/tui/tui_layout.h — where the panels go: the visible panels in a grid whose cells keep a
- * readable shape, the pair table in a right-hand column on wide screens, one panel full screen
- * when zoomed, and paging when not every panel fits.
+/* viz/tui/tui_layout.h — the terminal's layout rules in cells, applied through the neutral layout
+ * (viz/figure/layout.h: which panels show, focus, zoom, placement).
  *
- * Contract: rectangles never overlap and stay inside the area; a shown panel gets at least
- * TUI_PANEL_MIN_W × TUI_PANEL_MIN_H cells unless the area itself is smaller; the focused panel is
- * always among those shown. Pure: no grid, no terminal. */
+ * Contract: that of plot_layout_place, with TUI_PANEL_MIN_W × TUI_PANEL_MIN_H cells the minimum
+ * panel. Pure: no grid, no terminal. */
 #ifndef TUI_LAYOUT_H
 #define TUI_LAYOUT_H
 
-#include "panel.h"
+#include "layout.h"
 #include "tui_grid.h"
 
 #define TUI_MIN_W 80           /* below this the explorer shows the "too small" screen */
@@ -16,6 +14,8 @@
 #define TUI_PANEL_MIN_W 36
 #define TUI_PANEL_MIN_H 9
 #define TUI_TABLE_W 58         /* the pair table's column on wide screens */
+
+extern const plot_layout_rules tui_layout_rules;
 
 /* visible: bit per plot_panel_id. Fills rect[id] for each panel shown and returns the mask of
  * shown panels (a subset of visible: the page holding `focus`). */

@@ -179,6 +179,11 @@ static int draw_status(tui_grid *g, int below, const char *status)
     return below - 2;
 }
 
+plot_size tui_size_hint(int cols, int rows)
+{
+    return (plot_size){ .w = cols, .h = rows, .text_w = 1.0, .text_h = 1.0, .dot_w = 0.5, .dot_h = 0.25 };
+}
+
 void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const plot_view *v, tui_hits *hits)
 {
     const tui_style *st = &s->style;
@@ -218,7 +223,8 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
             continue;
         tui_rect r = hits->panel[id];
         plot_figure *f = &s->fig[id];
-        if (plot_panel_build((plot_panel_id)id, v, r.w - 2, r.h - 2, f, &s->last_error))
+        plot_size hint = tui_size_hint(r.w - 2, r.h - 2);
+        if (plot_panel_build((plot_panel_id)id, v, &hint, f, &s->last_error))
             f->kind = PLOT_KIND_XY; /* draws the note (the error) over empty axes */
         char tag[8];
         snprintf(tag, sizeof tag, "%d", id + 1);

@@ -75,6 +75,10 @@ void tui_screen_free(tui_screen *s);
 
 void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const plot_view *v, tui_hits *hits);
 
+/* The panels' size hint for an area of cols × rows cells: one point per cell, label text one cell,
+ * the finest mark a braille dot (½ × ¼ cell). */
+plot_size tui_size_hint(int cols, int rows);
+
 /* Just the too-small screen (also what render draws below TUI_MIN_W × TUI_MIN_H), with an optional
  * note under it (render passes the chrome's message). */
 void tui_screen_too_small(tui_grid *g, const tui_style *st, const char *note);
