@@ -8,6 +8,7 @@
 #include "check.h"
 #include "eval_decay.h"
 #include "model.h"
+#include "panel_decay.h"
 
 /* hp with head_dim 8 (4 pairs), trained context 32 */
 static int make_model(model *m, int n_head, int n_head_kv, uint64_t seed)
@@ -253,8 +254,39 @@ static void refusals(void)
     model_free(&m);
 }
 
+/* The figure: bins of a constant curve are the constant; bins of S(Δ) = Δ are the bin's mean distance,
+ * which lies inside the bin; weights go to the right (log) axis; L and s·L are marked. */
+static void figure(void)
+{
+    enum { N = 5000 };
+    static double one[N], lin[N], w[N];
+    for (int t = 0; t < N; t++) { one[t] = 1.0; lin[t] = t; w[t] = 1.0 / (t + 1); }
+    plot_decay_curve cv[2] = { { ROPE_YARN, "yarn", N, one, w }, { ROPE_NONE, NULL, N, lin, NULL } };
+    plot_figure f;
+    rope_error err = {{0}};
+    CHECK(plot_figure_init(&f, 1 << 16, 1 << 12) == 0);
+    CHECK(plot_panel_decay(cv, 2, 512, 4096, 80, 20, &f, &err) == 0);
+    CHECK_INT(f.n_series, 3);
+    CHECK_INT(f.n_markers, 2);
+    CHECK(f.has_y2 && f.y2.log && f.x.log);
+    CHECK_STR(f.series[1].name, "yarn weight");
+    CHECK_STR(f.series[2].name, "none");
+    CHECK(f.series[0].n > 20 && f.series[0].n <= 160);
+    long prev = 0;
+    for (int j = 0; j < f.series[0].n; j++) {
+        CHECK_NEAR(f.series[0].y[j], 1.0, 1e-12);
+        /* the linear curve's bin mean is the bin's mean distance: between its ends, increasing */
+        double y = f.series[2].y[j];
+        CHECK(y > prev && y <= N - 1);
+        prev = (long)y;
+    }
+    CHECK(plot_panel_decay(cv, 0, 512, 4096, 80, 20, &f, &err) == -1);
+    plot_figure_free(&f);
+}
+
 int main(void)
 {
+    figure();
     for (int meth = 0; meth < ROPE_METHOD_COUNT; meth++) compare_model(4, 4, (rope_method)meth, 0, 1);
     for (int meth = 0; meth < ROPE_METHOD_COUNT; meth++) compare_model(4, 2, (rope_method)meth, 0, 2);
     compare_model(4, 1, ROPE_YARN, 1, 2);        /* partial rotary: the non-rotating rest */
