@@ -13,6 +13,7 @@ static const struct { const char *name; int (*run)(int, char **); const char *su
     { "core", bench_core, "recompute every method's table + a 4096-point score curve, head_dim 128" },
     { "model", bench_model, "transformer prefill/decode tok/s (pp512/tg128, like llama-bench)" },
     { "train", bench_train, "trainer tok/s on the PyTorch anchor shapes (forward + backward + AdamW)" },
+    { "decay", bench_decay, "attention decay of every layer and head over 32k tokens: FFT path vs the direct O(N^2) sum" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
 };
 #define N_TARGETS ((int)(sizeof targets / sizeof targets[0]))

@@ -124,6 +124,20 @@ typedef struct model_ctx_params {
     size_t        mem_limit;   /* refuse a context needing more bytes (0: 3/4 of physical memory) */
 } model_ctx_params;
 
+/* A probe on the forward pass (model_ctx_set_probe). Both parts cost nothing when not asked for.
+ * qk: called for every layer, position and slice of the fused projection row before RoPE is
+ *   applied: row is [q (n_head·head_dim) | k (n_head_kv·head_dim) | v (n_head_kv·head_dim)] and
+ *   columns [col_lo, col_hi) of it are final and not yet rotated. Calls come from the pool's
+ *   threads at once, for different (position, column slice)s: write only to what they name.
+ * weight_hist: [n_layer][n_head][n_ctx] doubles the caller owns (zeroed by the caller); every
+ *   model_eval adds, for every query position m of the call and every key n <= m, the softmax
+ *   weight from m to n into weight_hist[layer][head][m − n]. */
+typedef struct model_probe {
+    void  (*qk)(void *u, int layer, int pos, const float *row, int col_lo, int col_hi);
+    void   *u;
+    double *weight_hist;
+} model_probe;
+
 typedef struct model_ctx {
     const model *m;
     model_ctx_params cp;
@@ -153,6 +167,8 @@ typedef struct model_ctx {
     size_t kv_bytes;           /* the KV cache (and pre-RoPE keys) alone */
     int    decode_serial;      /* single-token calls run on the calling thread */
     kern_pool *pool;
+    model_probe probe;         /* see model_ctx_set_probe; zero = none */
+    double *hist_part;         /* [n_threads][n_layer][n_head][n_ctx] per-thread weight sums, or NULL */
 } model_ctx;
 
 /* n_ctx = the model's training context, n_batch 512, 2 threads, logits for the last position, KEEP,
@@ -170,6 +186,11 @@ void   model_ctx_reset(model_ctx *c);
 int    model_ctx_rewind(model_ctx *c, int n_past, rope_error *err);
 /* Switches method/parameters; empties the cache. */
 int    model_ctx_set_rope(model_ctx *c, const rope_params *p, rope_error *err);
+
+/* Installs (pr != NULL) or removes (NULL) the forward-pass probe. Asking for weight_hist allocates
+ * per-thread partial sums here (n_threads·n_layer·n_head·n_ctx doubles); model_eval then adds them
+ * into pr->weight_hist at its end. */
+int    model_ctx_set_probe(model_ctx *c, const model_probe *pr, rope_error *err);
 
 /* Appends n tokens at positions n_past … n_past+n−1 and runs them through the model in blocks of
  * n_batch. Logits: every position of this call when logits_all (model_logits(c, i), i < n), else

@@ -69,6 +69,7 @@ void model_ctx_free(model_ctx *c)
     free(c->k_cache); free(c->v_cache); free(c->k_raw);
     free(c->logits);
     free(c->x); free(c->h); free(c->qkv); free(c->att); free(c->ffn); free(c->scores); free(c->hloc);
+    free(c->hist_part);
     memset(c, 0, sizeof *c);
 }
 
@@ -181,6 +182,35 @@ int model_ctx_set_rope(model_ctx *c, const rope_params *p, rope_error *err)
     return 0;
 }
 
+int model_ctx_set_probe(model_ctx *c, const model_probe *pr, rope_error *err)
+{
+    free(c->hist_part);
+    c->hist_part = NULL;
+    memset(&c->probe, 0, sizeof c->probe);
+    if (!pr) return 0;
+    if (pr->weight_hist) {
+        const model_hparams *hp = &c->m->hp;
+        size_t n = (size_t)c->cp.n_threads * hp->n_layer * hp->n_head * c->cp.n_ctx;
+        c->hist_part = calloc(n, sizeof(double));
+        if (!c->hist_part)
+            return rope_fail(err, "out of memory for the attention-weight histogram (%.1f MiB)", n * 8 / 1048576.0);
+    }
+    c->probe = *pr;
+    return 0;
+}
+
+/* Adds the per-thread weight sums into the caller's histogram and clears them. */
+static void hist_flush(model_ctx *c)
+{
+    const model_hparams *hp = &c->m->hp;
+    size_t n = (size_t)hp->n_layer * hp->n_head * c->cp.n_ctx;
+    for (int t = 0; t < c->cp.n_threads; t++) {
+        double *p = c->hist_part + (size_t)t * n;
+        for (size_t i = 0; i < n; i++) c->probe.weight_hist[i] += p[i];
+        memset(p, 0, n * sizeof(double));
+    }
+}
+
 const float *model_logits(const model_ctx *c, int i)
 {
     if (i < 0 || i >= c->n_logits) return NULL;
@@ -273,6 +303,8 @@ static void finish_qkv_row(const fwd *f, int t, int col_lo, int col_hi)
     float *row = c->qkv + (size_t)t * (qd + 2 * kvd);
     size_t off = ((size_t)f->layer * c->cp.n_ctx + pos) * kvd;
     const float *cs = c->rope_cos + (size_t)pos * np, *sn = c->rope_sin + (size_t)pos * np;
+    if (c->probe.qk && col_lo < qd + kvd)
+        c->probe.qk(c->probe.u, f->layer, pos, row, col_lo, col_hi < qd + kvd ? col_hi : qd + kvd);
     /* key columns of this slice, pre-RoPE, to the raw cache */
     if (c->k_raw) {
         int a = col_lo > qd ? col_lo : qd, b = col_hi < qd + kvd ? col_hi : qd + kvd;
@@ -338,6 +370,12 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
     const float *Vg = c->v_cache + (size_t)f->layer * c->cp.n_ctx * kvd + (size_t)g * hd;
     const float *q = c->qkv + (size_t)t0 * qkvd + (size_t)h * hd;
     float *out = c->att + (size_t)t0 * qd + (size_t)h * hd;
+    /* the probe's weight-by-distance sums of this thread (S is the thread's own scores slab) */
+    double *hist = NULL;
+    if (c->hist_part) {
+        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
+        hist = c->hist_part + ((tid * hp->n_layer + f->layer) * hp->n_head + h) * (size_t)c->cp.n_ctx;
+    }
     if (bq <= 2) {
         for (int r = 0; r < bq; r++) {
             int valid = f->p0 + t0 + r + 1;
@@ -345,6 +383,7 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
             kern_matvec(Kg, kvd, qr, S, valid, hd);
             for (int j = 0; j < valid; j++) S[j] *= scale;
             kern_softmax(S, valid);
+            if (hist) for (int j = 0; j < valid; j++) hist[valid - 1 - j] += S[j];
             kern_matvec_t(Vg, kvd, S, out + (size_t)r * qd, valid, hd);
         }
         return;
@@ -354,6 +393,7 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
         int valid = f->p0 + t0 + r + 1;
         float *Sr = S + (size_t)r * nk;
         kern_softmax(Sr, valid);
+        if (hist) for (int j = 0; j < valid; j++) hist[valid - 1 - j] += Sr[j];
         if (valid < nk) memset(Sr + valid, 0, (size_t)(nk - valid) * sizeof(float));
     }
     kern_gemm(0, bq, hd, nk, 1.0f, S, nk, Vg, kvd, 0.0f, out, qd);
@@ -599,5 +639,6 @@ int model_eval(model_ctx *c, const int *tokens, int n, rope_error *err)
         forward_block(c, tokens + done, T, lo, T, logits_all ? done : 0);
         done += T;
     }
+    if (c->hist_part) hist_flush(c);
     return 0;
 }
