@@ -12,7 +12,7 @@
 static const struct { const char *name; int (*run)(int, char **); const char *summary; } targets[] = {
     { "core", bench_core, "recompute every method's table + a 4096-point score curve, head_dim 128" },
     { "model", bench_model, "transformer prefill/decode tok/s (pp512/tg128, like llama-bench)" },
-    { "train", bench_train, "trainer tok/s on the PyTorch anchor shapes (forward + backward + AdamW)" },
+    { "train", bench_train, "trainer tok/s and share of this machine's measured fp32 peak (forward + backward + AdamW)" },
     { "decay", bench_decay, "attention decay of every layer and head over 32k tokens: FFT path vs the direct O(N^2) sum" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
 };
@@ -57,8 +57,12 @@ static void bench_params(rope_params *p)
 
 int bench_core(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (cmd_wants_help(argc, argv)) {
+        printf("usage: ropescope bench core\n  Recomputes every method's frequency table and a %d-point score curve at head_dim 128,\n"
+               "  %d rounds; prints the medians.\n", POINTS, ROUNDS);
+        return 0;
+    }
+    if (argc > 1) return cmd_error("bench core", 2, "unknown argument '%s' (see --help)", argv[1]);
     rope_params p;
     rope_table *t = malloc(sizeof *t);
     double *curve = malloc(sizeof(double) * POINTS);
@@ -108,14 +112,20 @@ int bench_core(int argc, char **argv)
 
 int cmd_bench(int argc, char **argv)
 {
-    if (argc < 2 || cmd_wants_help(argc, argv)) {
+    /* only `bench --help`: `bench TARGET --help` is the target's own help */
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         printf("usage: ropescope bench TARGET\n\ntargets:\n");
         for (int i = 0; i < N_TARGETS; i++)
             printf("  %-8s %s\n", targets[i].name, targets[i].summary);
         return argc < 2 ? 2 : 0;
     }
     for (int i = 0; i < N_TARGETS; i++)
-        if (!strcmp(argv[1], targets[i].name))
+        if (!strcmp(argv[1], targets[i].name)) {
+            if (targets[i].run == bench_tui && cmd_wants_help(argc - 1, argv + 1)) {   /* has no help of its own */
+                printf("usage: ropescope bench tui\n  %s\n", targets[i].summary);
+                return 0;
+            }
             return targets[i].run(argc - 1, argv + 1);
+        }
     return cmd_error("bench", 2, "unknown target '%s' (see ropescope bench --help)", argv[1]);
 }

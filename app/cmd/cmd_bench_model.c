@@ -14,7 +14,10 @@ static const char help[] =
     "                             [--d-model D] [--heads H] [--kv-heads K] [--layers L] [--ffn F]\n"
     "  Prefill (ppN) and decode (tgN) tokens/s, median of R runs (default 5), like llama-bench.\n"
     "  Without --model: a random F32 byte model, default d_model 128, 4 heads, 4 layers, ffn 384.\n"
-    "  --decode-threads D: threads for single-token steps (default: 1 for models under 4 MiB, else T)\n";
+    "  --decode-threads D: threads for single-token steps (default: 1 for models under 4 MiB, else T)\n"
+    "  --kernels best|avx512|avx2|portable: the vector kernel set (default best: chosen at start-up from\n"
+    "                                       the CPU's instruction set; the line 'kernels:' says which)\n"
+    "  Side by side with llama.cpp on the same file: tools/bench_llamacpp.sh --model FILE.gguf\n";
 
 int bench_model(int argc, char **argv)
 {
@@ -23,7 +26,7 @@ int bench_model(int argc, char **argv)
     const char *path = NULL;
     int threads = 2, pp = 512, tg = 128, reps = 5, dthreads = 0;
     model_hparams hp = { MODEL_VOCAB, 128, 4, 4, 4, 32, 384, 512, 1e-5f, 0 };
-    int kv = 0;
+    int kv = 0, isa = 0;   /* isa: index into "best|avx512|avx2|portable" */
     rope_error err = {{0}};
     const flags_spec flags[] = {
         FLAG_STR("--model", &path),
@@ -37,10 +40,17 @@ int bench_model(int argc, char **argv)
         FLAG_INT("--kv-heads", &kv, 1, 256),
         FLAG_INT("--layers", &hp.n_layer, 1, 256),
         FLAG_INT("--ffn", &hp.n_ff, 1, 65536),
+        FLAG_CHOICE("--kernels", &isa, "best|avx512|avx2|portable"),
     };
     int bad = flags_parse(argc, argv, flags, FLAGS_COUNT(flags), NULL, &err);
     if (bad < 0) return cmd_error(cmd, 2, "%s", err.msg);
     if (bad > 0) return cmd_error(cmd, 2, "unknown argument '%s' (see --help)", argv[bad]);
+    if (isa > 0) {
+        kern_isa want = isa == 1 ? KERN_ISA_AVX512 : isa == 2 ? KERN_ISA_AVX2 : KERN_ISA_PORTABLE;
+        if (kern_set_isa(want))
+            return cmd_error(cmd, 1, "this CPU cannot run the %s kernels (best here: %s)", kern_isa_name(want),
+                             kern_isa_name(kern_isa_best()));
+    }
     model m;
     if (path) {
         if (model_load(&m, path, &err)) return cmd_error(cmd, 1, "%s", err.msg);
@@ -60,7 +70,8 @@ int bench_model(int argc, char **argv)
     model_ctx c;
     if (model_ctx_init(&c, &m, &cp, &err)) { model_free(&m); return cmd_error(cmd, 1, "%s", err.msg); }
     int *tok = malloc(sizeof(int) * (size_t)cp.n_ctx);
-    for (int i = 0; i < cp.n_ctx; i++) tok[i] = (i * 7919 + 13) & 255;
+    if (!tok) { model_ctx_free(&c); model_free(&m); return cmd_error(cmd, 1, "out of memory"); }
+    for (int i = 0; i < cp.n_ctx; i++) tok[i] = (int)(((unsigned)i * 7919u + 13u) & 255u);   /* no signed overflow */
     double *tp = malloc(sizeof(double) * (size_t)reps), *tt = malloc(sizeof(double) * (size_t)reps);
     int rc = 0;
     /* one warm-up of each */

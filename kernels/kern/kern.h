@@ -1,12 +1,14 @@
 /* kernels/kern/kern.h — tensor kernels and the thread pool the transformer runs on.
  *
- * Contract: plain functions on row-major float arrays. Each vector kernel has an AVX2+FMA version,
- * chosen at run time when the CPU has both, and a scalar one; results agree to float rounding (the
- * tests compare both with plain reference loops). kern_gemm hands products to OpenBLAS sgemm, run
+ * Contract: plain functions on row-major float arrays. Each vector kernel has three versions — AVX-512
+ * (AVX-512F), AVX2+FMA and portable C — and the best one the CPU has is chosen once, at the first
+ * call (pthread_once, so threads may race to it safely); results agree to float rounding and NaN
+ * propagates as in the portable loops (the tests compare every path the CPU can run with plain
+ * reference loops). kern_gemm hands products to OpenBLAS sgemm, run
  * single-threaded inside each of our own threads. The pool cuts a run into as many parts as it has
  * threads; any thread (the caller included) claims any unclaimed part, so a descheduled or sleeping
  * worker never stalls the caller. Idle workers sleep on a condition variable after a short bounded
- * spin (never an unbounded busy wait). No globals beyond the CPU-feature flag; never prints or exits. */
+ * spin (never an unbounded busy wait). No globals beyond the chosen kernel set; never prints or exits. */
 #ifndef KERN_H
 #define KERN_H
 
@@ -61,9 +63,26 @@ void  kern_rope(float *x, const float *cs, const float *sn, int n_pairs);
 void  kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
                 const float *B, int ldb, float beta, float *C, int ldc);
 
-/* "avx2+fma" or "scalar", plus the BLAS in use. */
+/* This machine's fp32 FMA throughput, GFLOP/s, measured now: independent FMA chains of the widest
+ * kernel set in use on every thread of `p` (NULL: one thread) for about `seconds`. The "peak"
+ * that trainer and engine figures are a share of; -1 if the clock fails. */
+double kern_peak_gflops(kern_pool *p, double seconds);
+
+/* --- run-time dispatch ---------------------------------------------------------------------------- */
+typedef enum { KERN_ISA_PORTABLE = 0, KERN_ISA_AVX2 = 1, KERN_ISA_AVX512 = 2 } kern_isa;
+/* The best kernel set this CPU can run (AVX-512 needs AVX-512F + AVX2 + FMA and OS support). */
+kern_isa    kern_isa_best(void);
+/* The kernel set in use (kern_isa_best() unless kern_set_isa chose a lower one). */
+kern_isa    kern_isa_active(void);
+/* Uses `isa` from now on (tests, benchmarks); -1 when the CPU cannot run it. Not for use while other
+ * threads run kernels. */
+int         kern_set_isa(kern_isa isa);
+/* "avx512", "avx2+fma" or "portable" */
+const char *kern_isa_name(kern_isa isa);
+/* The kernel set in use plus the BLAS, e.g. "avx512 (best of avx512), OpenBLAS sgemm". */
 const char *kern_backend(void);
-/* 1 when the AVX2 kernels are in use; kern_force_scalar(1) switches to the scalar ones (tests). */
+/* 1 when the kernel set in use has AVX2+FMA (the AVX-512 set includes them); other rooms' own
+ * AVX2 loops test this. kern_force_scalar(1) switches to the portable set, (0) back to the best. */
 int  kern_have_avx2(void);
 void kern_force_scalar(int on);
 

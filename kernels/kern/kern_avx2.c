@@ -1,5 +1,5 @@
 /* kernels/kern/kern_avx2.c — AVX2+FMA vector kernels: dot, 4-row matvec, exp (range reduction + degree-6
- * polynomial), softmax, SiLU gate, axpy and adjacent-pair RoPE. Compiled with -mavx2 -mfma and
+ * polynomial; NaN in, NaN out), softmax, SiLU gate, axpy and adjacent-pair RoPE. Compiled with -mavx2 -mfma and
  * called only after the run-time CPU check in kern.c. */
 #include <immintrin.h>
 #include <math.h>
@@ -82,9 +82,11 @@ void kern_matvec_t_avx2(const float *A, int lda, const float *x, float *y, int r
 }
 
 /* exp(x) for 8 lanes: n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), e^r by a degree-6
- * polynomial, times 2^n built in the exponent field. Lanes below −87.3 give 0. */
+ * polynomial, times 2^n built in the exponent field. Lanes below −87.3 give 0, above 88.38 +inf,
+ * NaN stays NaN (as expf: a NaN score must not turn into a probability of 0). */
 static inline __m256 exp8(__m256 x)
 {
+    const __m256 x_in = x;
     const __m256 hi = _mm256_set1_ps(88.3762626647949f), lo = _mm256_set1_ps(-87.3365447504f);
     __m256 under = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
     x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
@@ -101,8 +103,9 @@ static inline __m256 exp8(__m256 x)
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     /* 2^n: n in [−126, 127] after the clamp */
     __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    __m256 res = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-    return _mm256_andnot_ps(under, res);
+    __m256 res = _mm256_andnot_ps(under, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
+    res = _mm256_blendv_ps(res, _mm256_set1_ps(INFINITY), _mm256_cmp_ps(x_in, hi, _CMP_GT_OQ));
+    return _mm256_blendv_ps(res, x_in, _mm256_cmp_ps(x_in, x_in, _CMP_UNORD_Q));
 }
 
 static inline float exp1(float x)
@@ -184,4 +187,15 @@ void kern_rope_avx2(float *x, const float *cs, const float *sn, int n_pairs)
         x[2 * i] = x0 * cs[i] - x1 * sn[i];
         x[2 * i + 1] = x0 * sn[i] + x1 * cs[i];
     }
+}
+
+/* 12 independent FMA chains of 8 lanes, `iters` rounds: 192·iters flops (the machine's FMA peak). */
+float kern_fma_loop_avx2(long iters)
+{
+    __m256 a[12], m = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (int k = 0; k < 12; k++) a[k] = _mm256_set1_ps((float)k);
+    for (long i = 0; i < iters; i++)
+        for (int k = 0; k < 12; k++) a[k] = _mm256_fmadd_ps(a[k], m, b);
+    for (int k = 1; k < 12; k++) a[0] = _mm256_add_ps(a[0], a[k]);
+    return hsum(a[0]);
 }

@@ -1,5 +1,6 @@
-/* tests/unit/test_kernels.c — every tensor kernel (AVX2 and scalar paths) against a plain double
- * reference loop on odd sizes, exp against libm, and the thread pool (splits cover exactly, many
+/* tests/unit/test_kernels.c — every tensor kernel on every path this CPU runs (AVX-512, AVX2+FMA,
+ * portable) against a plain double reference loop on odd sizes, exp against libm, NaN/inf handled as
+ * libm's expf and the portable softmax do, and the thread pool (splits cover exactly, many
  * back-to-back runs complete, nested sizes). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,43 @@ static float frand(void)
     return (float)((rng >> 11) * (1.0 / 9007199254740992.0)) * 2.0f - 1.0f;
 }
 static void fill(float *x, int n, float s) { for (int i = 0; i < n; i++) x[i] = frand() * s; }
+
+/* NaN and infinities: exp as expf; softmax as the portable loop, i.e. a NaN or +inf anywhere in the
+ * row makes every output NaN (never a finite probability); silu of NaN is NaN. */
+static void test_nonfinite(void)
+{
+    for (int n = 1; n <= 41; n += 4) {
+        for (int at = 0; at < n; at += 3) {
+            float x[41];
+            fill(x, n, 5);
+            x[at] = NAN;
+            kern_softmax(x, n);
+            int nan = 0;
+            for (int i = 0; i < n; i++) nan += isnan(x[i]);
+            CHECK_INT(nan, n);
+            fill(x, n, 5);
+            x[at] = INFINITY;
+            kern_softmax(x, n);
+            nan = 0;
+            for (int i = 0; i < n; i++) nan += isnan(x[i]);
+            CHECK_INT(nan, n);
+        }
+    }
+    float e[19];
+    for (int i = 0; i < 19; i++) e[i] = (float)i - 9.0f;
+    e[3] = NAN; e[17] = INFINITY; e[18] = -INFINITY;
+    kern_exp(e, 19);
+    CHECK(isnan(e[3]));
+    CHECK(isinf(e[17]) && e[17] > 0);
+    CHECK(e[18] == 0.0f);
+    CHECK_REL(e[9], 1.0, 1e-7);
+    float g[17], u[17], o[17];
+    for (int i = 0; i < 17; i++) { g[i] = 0.5f; u[i] = 1.0f; }
+    g[16] = NAN; g[5] = NAN;
+    kern_silu_mul(g, u, o, 17);
+    CHECK(isnan(o[16]) && isnan(o[5]));
+    CHECK_NEAR(o[0], 0.5 / (1 + exp(-0.5)), 1e-6);
+}
 
 static void test_vector(const char *path)
 {
@@ -192,13 +230,27 @@ static void test_pool(void)
 
 int main(void)
 {
-    test_vector("default");
-    if (kern_have_avx2()) {
-        kern_force_scalar(1);
-        CHECK(!kern_have_avx2());
-        test_vector("scalar");
-        kern_force_scalar(0);
+    kern_isa best = kern_isa_best();
+    CHECK(kern_isa_active() == best);
+    /* every path this CPU can run, each against the reference loops */
+    for (int isa = KERN_ISA_PORTABLE; isa <= KERN_ISA_AVX512; isa++) {
+        if (isa > (int)best) {
+            printf("path %s: not supported by this CPU, not tested here\n", kern_isa_name((kern_isa)isa));
+            CHECK(kern_set_isa((kern_isa)isa) == -1);
+            continue;
+        }
+        CHECK(kern_set_isa((kern_isa)isa) == 0);
+        CHECK(kern_isa_active() == (kern_isa)isa);
+        CHECK(kern_have_avx2() == (isa >= KERN_ISA_AVX2));
+        CHECK_HAS(kern_backend(), kern_isa_name((kern_isa)isa));
+        test_vector(kern_isa_name((kern_isa)isa));
+        test_nonfinite();
+        printf("path %s: tested\n", kern_isa_name((kern_isa)isa));
     }
+    kern_force_scalar(1);
+    CHECK(kern_isa_active() == KERN_ISA_PORTABLE);
+    kern_force_scalar(0);
+    CHECK(kern_isa_active() == best);
     test_gemm();
     test_pool();
     printf("backend: %s\n", kern_backend());
