@@ -169,7 +169,7 @@ static void gradcheck(const char *label, const train_hparams *hp, const rope_par
         tok[n] = (int)(corpus_rand(&rng) % 256);
         tgt[n] = (n % 11 == 5) ? -1 : (int)(corpus_rand(&rng) % 256);   /* a few unscored positions */
     }
-    train_batch b = { N, tok, tgt, n_seq, lens };
+    train_batch b = { N, tok, tgt, n_seq, lens, NULL };
     int maxs = 0;
     for (int i = 0; i < n_seq; i++) maxs = lens[i] > maxs ? lens[i] : maxs;
     train_ctx *c = train_ctx_create(&m, N, maxs, n_threads, &err);

@@ -220,7 +220,7 @@ static void test_gguf_engine(const corpus *data)
     /* trainer forward on one held-out window */
     int T = 200, tok[200], tgt[200], len[1] = { 200 };
     for (int t = 0; t < T; t++) { tok[t] = data->heldout[t]; tgt[t] = data->heldout[t + 1]; }
-    train_batch b = { T, tok, tgt, 1, len };
+    train_batch b = { T, tok, tgt, 1, len, NULL };
     double loss;
     CHECK(train_step_fb(s->ctx, &b, 0, &loss, NULL, &err) == 0);
     const float *nll = train_ctx_nll(s->ctx);
