@@ -29,6 +29,7 @@ typedef struct probe_batch {
     train_ctx *ctx;
     int *tok, *tgt, *len;     /* [n_pass·(2D−1)], [n_pass·(2D−1)], [n_pass] */
     int T;                    /* 2D − 1 tokens per sequence */
+    train_batch b;            /* kept: the context's attention rows refer to it */
 } probe_batch;
 
 static void probe_free(probe_batch *p)
@@ -65,9 +66,9 @@ static int probe_forward(probe_batch *p, const train_model *m, int dist, const e
     free(pass);
     p->ctx = train_ctx_create(m, N, T, o->n_threads, err);
     if (!p->ctx) { probe_free(p); return -1; }
-    train_batch b = { N, p->tok, p->tgt, o->n_pass, p->len, NULL };
+    p->b = (train_batch){ N, p->tok, p->tgt, o->n_pass, p->len, NULL };
     double loss;
-    if (train_step_fb(p->ctx, &b, 0, &loss, NULL, err)) { probe_free(p); return -1; }
+    if (train_step_fb(p->ctx, &p->b, 0, &loss, NULL, err)) { probe_free(p); return -1; }
     return 0;
 }
 

@@ -141,7 +141,8 @@ const float *train_ctx_nll(const train_ctx *c);
 size_t train_ctx_bytes(const train_ctx *c);
 
 /* Attention probability (after softmax) from token n to token j of the same sequence (batch indices,
- * j <= n) in layer l, head h, of the last forward pass; -1 if the indices do not name such a pair. */
+ * j <= n) in layer l, head h, of the last forward pass (whose batch must still exist); -1 if the
+ * indices do not name such a pair. */
 double train_ctx_attn(const train_ctx *c, int l, int h, int n, int j);
 
 /* Runs the batch; *loss = mean NLL over scored tokens (nats; weighted by b->weight when given),
