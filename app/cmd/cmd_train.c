@@ -189,7 +189,7 @@ static int progress(void *user, const train_progress *p)
 /* The probe and its gate, run from the progress callback on the session's current weights. */
 typedef struct probe_state {
     train_session *s;
-    long every, next;
+    long every;
     int  gate, gate_dist;
     double gate_ratio;
     const char *dir;
@@ -230,12 +230,11 @@ static void run_probe(probe_state *ps)
 static int progress_probe(void *user, const train_progress *p)
 {
     probe_state *ps = user;
-    int stop = progress(NULL, p);
-    if (p->ev == TRAIN_EV_STEP && ps->every > 0 && ps->s->step >= ps->next) {
+    if (p->ev == TRAIN_EV_PROBE) {
         run_probe(ps);
-        ps->next = (ps->s->step / ps->every + 1) * ps->every;
+        return stop_flag != 0;
     }
-    return stop || stop_flag != 0;
+    return progress(NULL, p);
 }
 
 /* "128@0,256@2000" into cfg's schedule; 0, or -1 with a message. */
@@ -508,7 +507,6 @@ int cmd_train_run(int argc, char **argv, int finetune)
             rc = cmd_error(cmd, 1, "%s", err.msg);
             goto done;
         }
-        fprintf(stderr, "resumed %s at step %ld (%.0f tokens seen)\n", path_ckpt, s->step, s->tokens);
         /* flags given on the command line change the stored run configuration */
         train_config next = s->cfg, old = s->cfg;
         next.opt.total = cfg->opt.total;
@@ -537,6 +535,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
         if (given(argc, argv, "--batch")) next.batch = cfg->batch;
         if (given(argc, argv, "--seed")) next.seed = cfg->seed;
         if (train_session_retune(s, &next, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
+        fprintf(stderr, "resumed %s at step %ld (%.0f tokens seen)\n", path_ckpt, s->step, s->tokens);
         log_changes(cmd, &old, &s->cfg);
     } else {
         if (file_exists(path_ckpt)) {
@@ -579,10 +578,10 @@ int cmd_train_run(int argc, char **argv, int finetune)
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap };
+    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap,
+                          o.probe_every };
     ps.s = s;
     ps.dir = o.out_dir;
-    ps.next = ps.every > 0 ? (s->step / ps.every + 1) * ps.every : 0;
     if (train_run(s, &ro, progress_probe, &ps, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto done; }
     fprintf(stderr, "%s: %s at step %ld/%ld; model %s, checkpoint %s\n", cmd,
             s->step >= s->cfg.opt.total ? "finished" : "stopped", s->step, s->cfg.opt.total, path_gguf, path_ckpt);

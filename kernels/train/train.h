@@ -271,7 +271,9 @@ typedef enum train_event {
     TRAIN_EV_STEP,           /* after a step (every log_every steps and the last) */
     TRAIN_EV_EVAL,           /* after a held-out evaluation */
     TRAIN_EV_CKPT,           /* after a checkpoint was written */
-    TRAIN_EV_SNAPSHOT        /* after a step's GGUF snapshot was written */
+    TRAIN_EV_SNAPSHOT,       /* after a step's GGUF snapshot was written */
+    TRAIN_EV_PROBE           /* after every probe_every-th step: the caller may probe the weights (its time
+                                is not counted in the throughput) */
 } train_event;
 
 typedef struct train_progress {
@@ -298,6 +300,7 @@ typedef struct train_run_opts {
     const long *snapshots;   /* [n_snapshots] steps after which the model is also kept as its own GGUF */
     int    n_snapshots;
     const char *snapshot_prefix; /* their paths: prefix + step + ".gguf", e.g. "DIR/model-step" */
+    long   probe_every;      /* steps between TRAIN_EV_PROBE reports (0: none) */
 } train_run_opts;
 
 /* Steps until s->step == total (or the callback asks to stop), with periodic evaluations,

@@ -661,6 +661,16 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             if (fn && fn(user, &p)) stop = 1;
             t_pause += now_s() - te;   /* evaluation time is not training throughput */
         }
+        if (ro->probe_every > 0 && s->step % ro->probe_every == 0) {
+            double tp = now_s();
+            memset(&p, 0, sizeof p);
+            p.ev = TRAIN_EV_PROBE;
+            p.step = s->step;
+            p.total = total;
+            p.elapsed_s = tp - t0;
+            if (fn && fn(user, &p)) stop = 1;
+            t_pause += now_s() - tp;
+        }
         for (int k = 0; k < ro->n_snapshots && ro->snapshot_prefix; k++) {
             if (ro->snapshots[k] != s->step) continue;
             char path[4096];
