@@ -25,6 +25,7 @@ int cmd_ppl(int argc, char **argv);
 int cmd_passkey(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_decay(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 int cmd_train(int argc, char **argv);
 int cmd_finetune(int argc, char **argv);

@@ -16,6 +16,7 @@ const cmd_entry cmd_table[] = {
     { "ppl", cmd_ppl, "perplexity of a text file at a context length, scored like llama.cpp" },
     { "passkey", cmd_passkey, "passkey retrieval over context lengths x key depths (log-prob and greedy)" },
     { "decay", cmd_decay, "attention decay over distance on the model: mean score and weight per layer and head (FFT)" },
+    { "probe", cmd_probe, "does a model copy in context? second/first-copy loss and per-head induction scores" },
     { "compare", cmd_compare, "several methods on one input: perplexity, loss by position, passkey, continuation" },
     { "tui", cmd_tui, "the terminal explorer (also: ropescope with no arguments)" },
     { "train", cmd_train, "train the byte-level llama model (AdamW, resumable checkpoints, GGUF export)" },

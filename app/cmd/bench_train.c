@@ -41,7 +41,7 @@ int bench_train_shape(const char *cmd, const train_config *cfg, int steps, doubl
     uint64_t r = 1;
     for (int i = 0; i < N; i++) { tok[i] = (int)(corpus_rand(&r) & 255); tgt[i] = (int)(corpus_rand(&r) & 255); }
     for (int i = 0; i < cfg->batch; i++) len[i] = cfg->seq_len;
-    train_batch b = { N, tok, tgt, cfg->batch, len };
+    train_batch b = { N, tok, tgt, cfg->batch, len, NULL };
     for (int s = -1; s < steps; s++) {       /* one untimed warm-up step */
         double t0 = bench_now(), loss;
         if (train_step_fb(c, &b, 1, &loss, NULL, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }

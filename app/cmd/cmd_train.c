@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "cmd.h"
 #include "cmdutil.h"
+#include "eval_probe.h"
 #include "flags.h"
 #include "modelcmd.h"
 #include "ropeargs.h"
@@ -64,18 +65,35 @@ static void help(int finetune)
            "  --repeat-frac X    repeat episodes: short random lists repeated back to back [0]\n"
            "  --repeat-warmup N  the first N steps draw only repeat episodes, so the heads that find and copy\n"
            "                     earlier text form before natural text takes over [0]\n"
+           "  --recall-frac X    recall episodes: random bytes 0x80-0xFF with 4-16-byte spans copied from\n"
+           "                     random distances (fit any context >= 16) [0]\n"
+           "  --recall-dmax N    their longest copy distance [0 = the whole window]\n"
+           "  --copy-weight X    loss weight of bytes predictable by copying (recall spans) [1]\n"
+           "  --answer-weight X  loss weight of a passkey episode's answer digits [1]\n"
+           "  --lr-schedule S    cosine | constant (after the warm-up) [cosine]\n"
+           "  --ctx-schedule L   context lengths by step inside one run, LEN@STEP,... starting at step 0\n"
+           "                     (e.g. 128@0,256@2000,512@4000; --ctx defaults to the largest); the optimizer\n"
+           "                     state carries over\n"
+           "  On --resume the learning rate, schedule, warm-up, wd, clip, mixture, weights and context schedule\n"
+           "  given are applied (each change is logged); --ctx, --batch and --seed cannot change.\n"
            "run:\n"
            "  --out-dir DIR      checkpoint, exports, held-out text (required)\n"
            "  --out FILE.gguf    final export [DIR/model.gguf; also written at every checkpoint]\n"
            "  --resume           continue from DIR/ckpt.bin (same architecture and corpus)\n"
            "  --threads T        [2]   --ckpt-every SEC [300]   --log-every N [10]   --eval-every N [200]\n"
            "  --snapshots LIST   also keep the model after these steps as DIR/model-stepN.gguf (e.g. 25,50,100)\n"
+           "  --probe-every N    run the copy probe (ropescope probe copy) every N steps and log it [0: never]\n"
+           "  --gate copy:D:R    keep DIR/model-gate-stepN.gguf whenever the probe's second/first-copy loss at\n"
+           "                     distance D is below R (e.g. copy:64:0.5); --probe-every defaults to 200\n"
            "  --bench            (train) time forward+backward+AdamW on random tokens; prints tok/s\n\n%s",
            ropeargs_help);
 }
 
 typedef struct opts {
-    const char *out_dir, *corpus, *out, *model, *snapshots;
+    const char *out_dir, *corpus, *out, *model, *snapshots, *ctx_schedule, *gate;
+    int lr_schedule, recall_dmax;
+    long probe_every;
+    double recall, copy_weight, answer_weight;
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
     int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
     long steps, warmup, repeat_warmup;
@@ -93,6 +111,14 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         FLAG_STR("--out", &o->out),
         FLAG_STR("--model", &o->model),
         FLAG_STR("--snapshots", &o->snapshots),
+        FLAG_STR("--ctx-schedule", &o->ctx_schedule),
+        FLAG_STR("--gate", &o->gate),
+        FLAG_CHOICE("--lr-schedule", &o->lr_schedule, "cosine|constant"),
+        FLAG_INT("--recall-dmax", &o->recall_dmax, 0, 1 << 20),
+        FLAG_LONG("--probe-every", &o->probe_every, 0, 1 << 30),
+        FLAG_DBL("--recall-frac", &o->recall, 0, 1),
+        FLAG_DBL("--copy-weight", &o->copy_weight, 0, 1e6),
+        FLAG_DBL("--answer-weight", &o->answer_weight, 0, 1e6),
         FLAG_INT("--d-model", &o->d_model, 2, 16384),
         FLAG_INT("--layers", &o->layers, 1, TRAIN_MAX_LAYER),
         FLAG_INT("--heads", &o->heads, 1, 1024),
@@ -160,6 +186,109 @@ static int progress(void *user, const train_progress *p)
     return stop_flag != 0;
 }
 
+/* The probe and its gate, run from the progress callback on the session's current weights. */
+typedef struct probe_state {
+    train_session *s;
+    long every;
+    int  gate, gate_dist;
+    double gate_ratio;
+    const char *dir;
+} probe_state;
+
+static void run_probe(probe_state *ps)
+{
+    train_session *s = ps->s;
+    int dists[3] = { 32, 64, ps->gate_dist }, nd = ps->gate && ps->gate_dist != 32 && ps->gate_dist != 64 ? 3 : 2;
+    eval_probe_opts o;
+    eval_probe_opts_default(&o);
+    o.n_pass = 16;
+    o.n_threads = s->cfg.n_threads;
+    eval_probe_copy res[3];
+    rope_error err;
+    if (eval_probe_copy_run(&s->model, dists, nd, &o, res, &err)) {
+        fprintf(stderr, "probe step %ld: %s\n", s->step, err.msg);
+        return;
+    }
+    fprintf(stderr, "probe step %ld (%.0f tokens): copy", s->step, s->tokens);
+    for (int k = 0; k < nd; k++)
+        fprintf(stderr, "  @%d %.3f/%.3f = %.3f", res[k].dist, res[k].second, res[k].first, res[k].ratio);
+    fprintf(stderr, "\n");
+    if (!ps->gate) return;
+    for (int k = 0; k < nd; k++) {
+        if (res[k].dist != ps->gate_dist || !(res[k].ratio < ps->gate_ratio)) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/model-gate-step%ld.gguf", ps->dir, s->step);
+        if (train_model_save_gguf(&s->model, path, &err))
+            fprintf(stderr, "gate passed at step %ld but the snapshot failed: %s\n", s->step, err.msg);
+        else
+            fprintf(stderr, "gate copy:%d:%g passed at step %ld (ratio %.3f) -> %s\n", ps->gate_dist, ps->gate_ratio,
+                    s->step, res[k].ratio, path);
+        break;
+    }
+}
+
+static int progress_probe(void *user, const train_progress *p)
+{
+    probe_state *ps = user;
+    if (p->ev == TRAIN_EV_PROBE) {
+        run_probe(ps);
+        return stop_flag != 0;
+    }
+    return progress(NULL, p);
+}
+
+/* "128@0,256@2000" into cfg's schedule; 0, or -1 with a message. */
+static int parse_schedule(const char *str, train_config *cfg, rope_error *err)
+{
+    const char *q = str;
+    cfg->n_sched = 0;
+    while (*q) {
+        char *end;
+        long len = strtol(q, &end, 10);
+        if (end == q || *end != '@') return rope_fail(err, "--ctx-schedule '%s': write LEN@STEP,... (e.g. 128@0,256@2000)", str);
+        q = end + 1;
+        long step = strtol(q, &end, 10);
+        if (end == q || (*end && *end != ',')) return rope_fail(err, "--ctx-schedule '%s': write LEN@STEP,... (e.g. 128@0,256@2000)", str);
+        if (cfg->n_sched >= TRAIN_MAX_SCHED) return rope_fail(err, "--ctx-schedule: at most %d entries", TRAIN_MAX_SCHED);
+        if (len < 2 || len > 1 << 20 || step < 0) return rope_fail(err, "--ctx-schedule: %ld@%ld is out of range", len, step);
+        cfg->sched_len[cfg->n_sched] = (int)len;
+        cfg->sched_step[cfg->n_sched] = step;
+        cfg->n_sched++;
+        q = *end ? end + 1 : end;
+    }
+    if (!cfg->n_sched) return rope_fail(err, "--ctx-schedule is empty");
+    return 0;
+}
+
+/* Logs every setting a resume changed (old -> new). */
+static void log_changes(const char *cmd, const train_config *a, const train_config *b)
+{
+#define CH_D(field, name) if (a->field != b->field) fprintf(stderr, "%s: resume changes %s %g -> %g\n", cmd, name, (double)a->field, (double)b->field)
+    CH_D(opt.lr_max, "lr");
+    CH_D(opt.lr_min, "min-lr");
+    CH_D(opt.warmup, "warmup");
+    CH_D(opt.total, "steps");
+    CH_D(opt.weight_decay, "wd");
+    CH_D(opt.clip, "clip");
+    if (a->opt.constant != b->opt.constant)
+        fprintf(stderr, "%s: resume changes lr-schedule %s -> %s\n", cmd, a->opt.constant ? "constant" : "cosine",
+                b->opt.constant ? "constant" : "cosine");
+    CH_D(mix.passkey, "passkey-frac");
+    CH_D(mix.kv, "kv-frac");
+    CH_D(mix.copy, "copy-frac");
+    CH_D(mix.repeat, "repeat-frac");
+    CH_D(mix.recall, "recall-frac");
+    CH_D(mix.recall_dmax, "recall-dmax");
+    CH_D(repeat_steps, "repeat-warmup");
+    CH_D(kind_weight[CORPUS_TOK_COPY], "copy-weight");
+    CH_D(kind_weight[CORPUS_TOK_ANSWER], "answer-weight");
+#undef CH_D
+    int same = a->n_sched == b->n_sched;
+    for (int k = 0; same && k < a->n_sched; k++)
+        same = a->sched_len[k] == b->sched_len[k] && a->sched_step[k] == b->sched_step[k];
+    if (!same) fprintf(stderr, "%s: resume changes the context schedule (%d -> %d entries)\n", cmd, a->n_sched, b->n_sched);
+}
+
 static int file_exists(const char *p)
 {
     struct stat st;
@@ -193,6 +322,8 @@ int cmd_train_run(int argc, char **argv, int finetune)
     o.ctx = finetune ? 0 : 512;
     o.short_frac = finetune ? 0.25 : 0.0;
     o.min_lr = -1;
+    o.copy_weight = 1.0;
+    o.answer_weight = 1.0;
     unsigned char *used = calloc((size_t)argc + 1, 1);
     ropeargs *ra = malloc(sizeof *ra);
     train_config *cfg = malloc(sizeof *cfg);
@@ -233,6 +364,30 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->mix.copy = o.copy;
     cfg->mix.repeat = o.repeat;
     cfg->repeat_steps = o.repeat_warmup;
+    cfg->mix.recall = o.recall;
+    cfg->mix.recall_dmax = o.recall_dmax;
+    cfg->kind_weight[CORPUS_TOK_COPY] = (float)o.copy_weight;
+    cfg->kind_weight[CORPUS_TOK_ANSWER] = (float)o.answer_weight;
+    cfg->opt.constant = o.lr_schedule == 1;
+    probe_state ps = { 0 };
+    if (o.gate) {
+        char kind[16];
+        int n = 0;
+        if (sscanf(o.gate, "%15[a-z]:%d:%lf%n", kind, &ps.gate_dist, &ps.gate_ratio, &n) != 3 || o.gate[n] ||
+            strcmp(kind, "copy") || ps.gate_dist < 2 || !(ps.gate_ratio > 0)) {
+            rc = cmd_error(cmd, 2, "--gate '%s': write copy:DIST:RATIO (e.g. copy:64:0.5)", o.gate);
+            goto done;
+        }
+        ps.gate = 1;
+        if (!o.probe_every) o.probe_every = 200;
+    }
+    ps.every = o.probe_every;
+    if (o.ctx_schedule) {
+        if (parse_schedule(o.ctx_schedule, cfg, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
+        int mx = 0;
+        for (int k = 0; k < cfg->n_sched; k++) mx = cfg->sched_len[k] > mx ? cfg->sched_len[k] : mx;
+        if (!given(argc, argv, "--ctx")) o.ctx = mx;
+    }
 
     /* the architecture: flags (train) or the starting model (finetune) */
     if (finetune && !o.resume) {
@@ -352,7 +507,36 @@ int cmd_train_run(int argc, char **argv, int finetune)
             rc = cmd_error(cmd, 1, "%s", err.msg);
             goto done;
         }
+        /* flags given on the command line change the stored run configuration */
+        train_config next = s->cfg, old = s->cfg;
+        next.opt.total = cfg->opt.total;
+        if (given(argc, argv, "--lr")) next.opt.lr_max = cfg->opt.lr_max;
+        if (given(argc, argv, "--min-lr") || given(argc, argv, "--lr")) next.opt.lr_min = cfg->opt.lr_min;
+        if (given(argc, argv, "--warmup")) next.opt.warmup = cfg->opt.warmup;
+        if (given(argc, argv, "--wd")) next.opt.weight_decay = cfg->opt.weight_decay;
+        if (given(argc, argv, "--clip")) next.opt.clip = cfg->opt.clip;
+        if (given(argc, argv, "--lr-schedule")) next.opt.constant = cfg->opt.constant;
+        if (given(argc, argv, "--passkey-frac")) next.mix.passkey = cfg->mix.passkey;
+        if (given(argc, argv, "--kv-frac")) next.mix.kv = cfg->mix.kv;
+        if (given(argc, argv, "--copy-frac")) next.mix.copy = cfg->mix.copy;
+        if (given(argc, argv, "--repeat-frac")) next.mix.repeat = cfg->mix.repeat;
+        if (given(argc, argv, "--recall-frac")) next.mix.recall = cfg->mix.recall;
+        if (given(argc, argv, "--recall-dmax")) next.mix.recall_dmax = cfg->mix.recall_dmax;
+        if (given(argc, argv, "--repeat-warmup")) next.repeat_steps = cfg->repeat_steps;
+        if (given(argc, argv, "--copy-weight")) next.kind_weight[CORPUS_TOK_COPY] = cfg->kind_weight[CORPUS_TOK_COPY];
+        if (given(argc, argv, "--answer-weight"))
+            next.kind_weight[CORPUS_TOK_ANSWER] = cfg->kind_weight[CORPUS_TOK_ANSWER];
+        if (given(argc, argv, "--ctx-schedule")) {
+            next.n_sched = cfg->n_sched;
+            memcpy(next.sched_len, cfg->sched_len, sizeof next.sched_len);
+            memcpy(next.sched_step, cfg->sched_step, sizeof next.sched_step);
+        }
+        if (given(argc, argv, "--ctx")) next.seq_len = cfg->seq_len;
+        if (given(argc, argv, "--batch")) next.batch = cfg->batch;
+        if (given(argc, argv, "--seed")) next.seed = cfg->seed;
+        if (train_session_retune(s, &next, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
         fprintf(stderr, "resumed %s at step %ld (%.0f tokens seen)\n", path_ckpt, s->step, s->tokens);
+        log_changes(cmd, &old, &s->cfg);
     } else {
         if (file_exists(path_ckpt)) {
             rc = cmd_error(cmd, 2, "%s exists; add --resume to continue it, or use another --out-dir", path_ckpt);
@@ -382,14 +566,23 @@ int cmd_train_run(int argc, char **argv, int finetune)
                 s->cfg.opt.lr_max, s->cfg.opt.lr_min, s->cfg.opt.warmup, s->cfg.opt.weight_decay, s->cfg.opt.clip,
                 (unsigned long long)s->cfg.seed, s->cfg.n_threads);
         fprintf(stderr, "%s: corpus %s: %zu bytes training, %zu held out (-> %s); tasks %.2f passkey, %.2f kv, "
-                        "%.2f copy, %.2f repeat; %ld repeat-only warm-up steps\n", cmd, o.corpus, data.n_train,
-                data.n_heldout, path_held, s->cfg.mix.passkey, s->cfg.mix.kv, s->cfg.mix.copy, s->cfg.mix.repeat,
-                s->cfg.repeat_steps);
+                        "%.2f copy, %.2f repeat, %.2f recall (distances to %d); %ld repeat-only warm-up steps\n", cmd,
+                o.corpus, data.n_train, data.n_heldout, path_held, s->cfg.mix.passkey, s->cfg.mix.kv, s->cfg.mix.copy,
+                s->cfg.mix.repeat, s->cfg.mix.recall, s->cfg.mix.recall_dmax, s->cfg.repeat_steps);
+        fprintf(stderr, "%s: lr schedule %s; loss weights copy %g, answer %g", cmd,
+                s->cfg.opt.constant ? "constant" : "cosine", s->cfg.kind_weight[CORPUS_TOK_COPY],
+                s->cfg.kind_weight[CORPUS_TOK_ANSWER]);
+        for (int k = 0; k < s->cfg.n_sched; k++)
+            fprintf(stderr, "%s%d@%ld", k ? "," : "; context schedule ", s->cfg.sched_len[k], s->cfg.sched_step[k]);
+        fprintf(stderr, "\n");
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap };
-    if (train_run(s, &ro, progress, NULL, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto done; }
+    train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap,
+                          o.probe_every };
+    ps.s = s;
+    ps.dir = o.out_dir;
+    if (train_run(s, &ro, progress_probe, &ps, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto done; }
     fprintf(stderr, "%s: %s at step %ld/%ld; model %s, checkpoint %s\n", cmd,
             s->step >= s->cfg.opt.total ? "finished" : "stopped", s->step, s->cfg.opt.total, path_gguf, path_ckpt);
 done:

@@ -437,12 +437,43 @@ int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err)
     return 0;
 }
 
+int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+{
+    if (len < CORPUS_RECALL_MIN)
+        return rope_fail(err, "a recall episode needs at least %d tokens; %d requested", CORPUS_RECALL_MIN, len);
+    const int n_sym = 256 - CORPUS_RECALL_LO;
+    int at = 0;
+    while (at < len) {
+        int k = 4 + (int)rand_below(rng, 13);
+        int room = at < dmax || dmax <= 0 ? at : dmax;   /* the longest distance possible here */
+        if (room >= CORPUS_RECALL_DMIN && rand_below(rng, 2)) {
+            int d = CORPUS_RECALL_DMIN + (int)rand_below(rng, (uint64_t)(room - CORPUS_RECALL_DMIN + 1));
+            if (k > d) k = d;
+            if (k > len - at) k = len - at;
+            for (int i = 0; i < k; i++) {
+                out[at + i] = out[at + i - d];
+                if (kind) kind[at + i] = i ? CORPUS_TOK_COPY : CORPUS_TOK_PLAIN;
+            }
+        } else {
+            if (k > len - at) k = len - at;
+            for (int i = 0; i < k; i++) {
+                out[at + i] = (uint8_t)(CORPUS_RECALL_LO + rand_below(rng, (uint64_t)n_sym));
+                if (kind) kind[at + i] = CORPUS_TOK_PLAIN;
+            }
+        }
+        at += k;
+    }
+    return 0;
+}
+
 void corpus_mix_default(corpus_mix *mx)
 {
     mx->passkey = 0.15;
     mx->kv = 0.10;
     mx->copy = 0.10;
     mx->repeat = 0.0;
+    mx->recall = 0.0;
+    mx->recall_dmax = 0;
     mx->grass = 0.3;
 }
 
@@ -457,10 +488,21 @@ static size_t random_line(const corpus *c, uint64_t *rng)
 corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, uint64_t index,
                           int len, uint8_t *out)
 {
+    return corpus_sample_kinds(c, mx, seed, index, len, out, NULL);
+}
+
+corpus_kind corpus_sample_kinds(const corpus *c, const corpus_mix *mx, uint64_t seed, uint64_t index,
+                                int len, uint8_t *out, uint8_t *kind)
+{
     uint64_t rng = seed * 0xD1B54A32D192ED03ull ^ (index + 1) * 0x9E3779B97F4A7C15ull;
     corpus_rand(&rng);
     double u = corpus_rand_unit(&rng);
     double tasks = mx->passkey + mx->kv + mx->copy;
+    if (kind) memset(kind, CORPUS_TOK_PLAIN, (size_t)len);
+    if (len >= CORPUS_RECALL_MIN && u >= tasks + mx->repeat && u < tasks + mx->repeat + mx->recall) {
+        corpus_recall(out, kind, len, mx->recall_dmax, &rng, NULL);
+        return CORPUS_RECALL;
+    }
     if (len >= CORPUS_TASK_MIN && u >= tasks && u < tasks + mx->repeat) {
         corpus_repeat(out, len, &rng, NULL);
         return CORPUS_REPEAT;
@@ -473,8 +515,12 @@ corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, 
         if (u < mx->passkey) {
             int key = 10000 + (int)rand_below(&rng, 90000);
             double depth = corpus_rand_unit(&rng);
-            if (corpus_passkey(out, len, key, depth, fill, nf, off, NULL, NULL) == 0)
+            int ans;
+            if (corpus_passkey(out, len, key, depth, fill, nf, off, &ans, NULL) == 0) {
+                if (kind)
+                    for (int i = ans + 1; i < ans + 6 && i < len; i++) kind[i] = CORPUS_TOK_ANSWER;
                 return CORPUS_PASSKEY;
+            }
         } else if (u >= mx->passkey + mx->kv) {
             if (corpus_copy(out, len, &rng, fill, nf, off, NULL) == 0)
                 return CORPUS_COPY;

@@ -58,20 +58,33 @@ typedef enum corpus_kind {
     CORPUS_KV,          /* key–value recall filling the whole window */
     CORPUS_COPY,        /* a random list repeated with filler between the repeats (dense copying, the
                            skill retrieval is built on) */
-    CORPUS_REPEAT       /* short random lists, each repeated back to back (the induction warm-up) */
+    CORPUS_REPEAT,      /* short random lists, each repeated back to back (the induction warm-up) */
+    CORPUS_RECALL       /* random symbols of a large alphabet with spans copied from random distances
+                           (content-based copying; fits any window of CORPUS_RECALL_MIN tokens or more) */
 } corpus_kind;
-#define CORPUS_KINDS 5
+#define CORPUS_KINDS 6
+
+/* What each byte of a sample is, as a target (the loss weights of train_config.kind_weight). */
+typedef enum corpus_token {
+    CORPUS_TOK_PLAIN,   /* anything else */
+    CORPUS_TOK_COPY,    /* predictable by copying from earlier in the window (a recall span after its
+                           first byte) */
+    CORPUS_TOK_ANSWER   /* the key of a passkey episode's final answer */
+} corpus_token;
+#define CORPUS_TOKEN_KINDS 3
 
 typedef struct corpus_mix {
     double passkey;     /* fraction of sequences that are passkey episodes */
     double kv;          /* fraction that are key–value recall */
     double copy;        /* fraction that are copy episodes */
     double repeat;      /* fraction that are repeat episodes */
+    double recall;      /* fraction that are recall episodes (corpus_recall) */
+    int    recall_dmax; /* longest copy distance of a recall episode (0: the whole window) */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
 
-/* passkey 0.15, kv 0.10, copy 0.10, repeat 0, grass 0.3 */
+/* passkey 0.15, kv 0.10, copy 0.10, repeat 0, recall 0 (distances over the whole window), grass 0.3 */
 void corpus_mix_default(corpus_mix *mx);
 
 /* Fills out[0..len) with sequence `index` of stream `seed` drawn from the training split (len >= 2).
@@ -79,6 +92,11 @@ void corpus_mix_default(corpus_mix *mx);
 #define CORPUS_TASK_MIN 200
 corpus_kind corpus_sample(const corpus *c, const corpus_mix *mx, uint64_t seed, uint64_t index,
                           int len, uint8_t *out);
+/* The same sample, and kind[0..len) (may be NULL) receives each byte's corpus_token. Recall
+ * episodes are drawn for any len >= CORPUS_RECALL_MIN (the fractions are drawn in the order passkey,
+ * kv, copy, repeat, recall, so a mix with recall 0 gives exactly corpus_sample's earlier streams). */
+corpus_kind corpus_sample_kinds(const corpus *c, const corpus_mix *mx, uint64_t seed, uint64_t index,
+                                int len, uint8_t *out, uint8_t *kind);
 
 /* --- task builders (shared by training and the evaluations) ------------------------------------ */
 
@@ -115,6 +133,18 @@ int corpus_copy(uint8_t *out, int len, uint64_t *rng, const uint8_t *filler, siz
  * densest signal for the attention heads that find an earlier match and copy what followed it (the
  * skill passkey retrieval needs), which natural text alone teaches only after far more tokens. */
 int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
+
+/* A recall episode of exactly len bytes (len >= CORPUS_RECALL_MIN), every byte from the alphabet
+ * CORPUS_RECALL_LO..0xFF (128 symbols, none of them text): spans of 4–16 fresh random symbols
+ * alternate at random with spans of 4–16 symbols copied from d bytes earlier, d uniform in
+ * [CORPUS_RECALL_DMIN, min(dmax, bytes written so far)] (dmax <= 0: no limit) and the span no longer
+ * than d. kind (may be NULL) marks every copied byte after a span's first as CORPUS_TOK_COPY (the
+ * first is not predictable: where a copy starts is random), the rest CORPUS_TOK_PLAIN. A copied
+ * bigram is reliable: 16,384 bigrams against windows of a few hundred bytes. */
+#define CORPUS_RECALL_MIN  16
+#define CORPUS_RECALL_DMIN 8
+#define CORPUS_RECALL_LO   0x80
+int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */
 uint64_t corpus_rand(uint64_t *state);

@@ -33,6 +33,7 @@
 
 #define TRAIN_VOCAB     256     /* byte vocabulary: token id = byte value */
 #define TRAIN_MAX_LAYER 64
+#define TRAIN_MAX_SCHED 8       /* entries of a context-length schedule */
 
 /* --- the model --------------------------------------------------------------------------------- */
 
@@ -119,6 +120,8 @@ typedef struct train_batch {
     const int *targets;    /* [N] the id to predict after each input; -1 = not scored */
     int        n_seq;
     const int *seq_len;    /* [n_seq] consecutive sequences; positions restart at 0 in each */
+    const float *weight;   /* [N] loss weight of each scored token (>= 0), NULL = all 1: the loss is
+                              Σ w·nll / Σ w over scored tokens */
 } train_batch;
 
 typedef struct train_ctx train_ctx;   /* activations, gradients, scratch, the cos/sin caches */
@@ -137,7 +140,13 @@ const float *train_ctx_nll(const train_ctx *c);
 /* Bytes the context allocated. */
 size_t train_ctx_bytes(const train_ctx *c);
 
-/* Runs the batch; *loss = mean NLL over scored tokens (nats), *n_scored their count. With
+/* Attention probability (after softmax) from token n to token j of the same sequence (batch indices,
+ * j <= n) in layer l, head h, of the last forward pass (whose batch must still exist); -1 if the
+ * indices do not name such a pair. */
+double train_ctx_attn(const train_ctx *c, int l, int h, int n, int j);
+
+/* Runs the batch; *loss = mean NLL over scored tokens (nats; weighted by b->weight when given),
+ * *n_scored their count. With
  * backward = 1 the gradient of *loss w.r.t. every weight is written to train_ctx_grad(). */
 int train_step_fb(train_ctx *c, const train_batch *b, int backward, double *loss, long *n_scored,
                   rope_error *err);
@@ -157,11 +166,12 @@ typedef struct train_opt {
     double eps;           /* 1e-8 */
     double weight_decay;  /* 0.1, on matrices only (decoupled, as PyTorch AdamW) */
     double clip;          /* global gradient-norm clip (<= 0: off) */
+    int    constant;      /* 1: lr_max after the warm-up (no decay; lr_min unused) */
 } train_opt;
 
 void   train_opt_default(train_opt *o);   /* 2e-3 → 1e-4, warmup 200, total 1000, 0.9/0.95, wd 0.1, clip 1 */
 int    train_opt_check(const train_opt *o, rope_error *err);
-/* The learning rate of 0-based step `step`. */
+/* The learning rate of 0-based step `step`: warm-up, then cosine to lr_min (or constant). */
 double train_lr_at(const train_opt *o, long step);
 /* Global L2 norm of g[n] (double accumulation); if clip > 0 and the norm exceeds it, g is scaled by
  * clip/norm. Returns the norm before clipping. */
@@ -183,6 +193,10 @@ typedef struct train_config {
     double   short_frac;     /* fraction of rows made of short sequences (0: none) */
     corpus_mix mix;          /* the task mixture */
     long     repeat_steps;   /* the first repeat_steps steps draw only repeat episodes (induction warm-up) */
+    float    kind_weight[CORPUS_TOKEN_KINDS]; /* loss weight of each corpus_token (all 1: plain mean) */
+    int      n_sched;        /* context schedule: 0 = seq_len throughout; else from step sched_step[k] on, */
+    long     sched_step[TRAIN_MAX_SCHED]; /* rows hold sched_len[k] tokens (increasing steps, the first 0; */
+    int      sched_len[TRAIN_MAX_SCHED];  /* lengths <= seq_len, which sizes the buffers and eval windows) */
     train_opt opt;
     uint64_t seed;           /* weights and data */
     int      n_threads;
@@ -208,6 +222,8 @@ typedef struct train_session {
     /* batch buffers */
     int   *tokens_buf, *targets_buf, *seqlen_buf;   /* [batch·seq_len], [batch·seq_len], [rows·…] */
     uint8_t *bytes_buf;                              /* [seq_len + 1] */
+    uint8_t *kind_buf;                               /* [seq_len + 1] corpus_token of each byte */
+    float   *weight_buf;                             /* [batch·seq_len] loss weights */
     int   *eval_tok, *eval_tgt, *eval_len;          /* held-out windows */
     int    eval_n;
 } train_session;
@@ -226,19 +242,28 @@ typedef struct train_stats {
 int  train_session_init(train_session *s, const train_config *cfg, const train_model *init,
                         const corpus *data, rope_error *err);
 void train_session_free(train_session *s);
+/* The sequence length rows use at step `step` (the schedule's, or seq_len). */
+int  train_config_len_at(const train_config *cfg, long step);
 /* One optimizer step on the next batch. */
 int  train_session_step(train_session *s, train_stats *st, rope_error *err);
 /* Mean NLL (nats) over the fixed held-out windows with the current weights. */
 int  train_session_eval(train_session *s, double *loss, rope_error *err);
 
 /* Checkpoint: architecture, RoPE, run configuration, weights, AdamW moments, step, data cursor,
- * RNG, corpus hash, then a checksum; written atomically. */
+ * RNG, corpus hash, then a checksum; written atomically. Version 4 added the recall fraction and
+ * distance, the loss weights, the constant schedule and the context schedule; older files read
+ * them as recall 0, weights 1, cosine, no schedule. */
 int  train_ckpt_save(const train_session *s, const char *path, rope_error *err);
 /* Resumes a session: the file must exist, pass its checksum, and match cfg's architecture and
  * corpus (another architecture is refused with both descriptions). The run configuration stored in
  * the file is used; cfg->opt.total and n_threads may differ (extending a run). */
 int  train_session_resume(train_session *s, const train_config *cfg, const corpus *data,
                           const char *path, rope_error *err);
+/* Changes a resumed (or running) session's learning-rate schedule, task mixture, loss weights and
+ * context schedule to next's (the optimizer state, step, data cursor and RNG are kept). Refused
+ * where it cannot apply: another seq_len, batch, seed or short-row curriculum, or a schedule
+ * length above the buffers' seq_len. */
+int  train_session_retune(train_session *s, const train_config *next, rope_error *err);
 
 /* --- the run loop --------------------------------------------------------------------------------------- */
 
@@ -246,7 +271,9 @@ typedef enum train_event {
     TRAIN_EV_STEP,           /* after a step (every log_every steps and the last) */
     TRAIN_EV_EVAL,           /* after a held-out evaluation */
     TRAIN_EV_CKPT,           /* after a checkpoint was written */
-    TRAIN_EV_SNAPSHOT        /* after a step's GGUF snapshot was written */
+    TRAIN_EV_SNAPSHOT,       /* after a step's GGUF snapshot was written */
+    TRAIN_EV_PROBE           /* after every probe_every-th step: the caller may probe the weights (its time
+                                is not counted in the throughput) */
 } train_event;
 
 typedef struct train_progress {
@@ -273,6 +300,7 @@ typedef struct train_run_opts {
     const long *snapshots;   /* [n_snapshots] steps after which the model is also kept as its own GGUF */
     int    n_snapshots;
     const char *snapshot_prefix; /* their paths: prefix + step + ".gguf", e.g. "DIR/model-step" */
+    long   probe_every;      /* steps between TRAIN_EV_PROBE reports (0: none) */
 } train_run_opts;
 
 /* Steps until s->step == total (or the callback asks to stop), with periodic evaluations,

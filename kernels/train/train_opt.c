@@ -25,6 +25,7 @@ void train_opt_default(train_opt *o)
     o->eps = 1e-8;
     o->weight_decay = 0.1;
     o->clip = 1.0;
+    o->constant = 0;
 }
 
 int train_opt_check(const train_opt *o, rope_error *err)
@@ -47,6 +48,7 @@ int train_opt_check(const train_opt *o, rope_error *err)
 double train_lr_at(const train_opt *o, long step)
 {
     if (step < o->warmup) return o->lr_max * (double)(step + 1) / (double)o->warmup;
+    if (o->constant) return o->lr_max;
     long span = o->total - o->warmup;
     double prog = span > 0 ? (double)(step - o->warmup) / (double)span : 1.0;
     if (prog > 1.0) prog = 1.0;
@@ -102,6 +104,15 @@ void train_config_default(train_config *cfg)
     cfg->seed = 1;
     cfg->n_threads = 2;
     cfg->eval_seqs = 16;
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) cfg->kind_weight[k] = 1.0f;
+}
+
+int train_config_len_at(const train_config *cfg, long step)
+{
+    int len = cfg->seq_len;
+    for (int k = 0; k < cfg->n_sched && k < TRAIN_MAX_SCHED; k++)
+        if (step >= cfg->sched_step[k]) len = cfg->sched_len[k];
+    return len;
 }
 
 int train_config_check(const train_config *cfg, rope_error *err)
@@ -125,11 +136,30 @@ int train_config_check(const train_config *cfg, rope_error *err)
                                   "short length that divides it", cfg->seq_len, cfg->short_len);
     }
     const corpus_mix *x = &cfg->mix;
-    double mx = x->passkey + x->kv + x->copy + x->repeat;
-    if (!(x->passkey >= 0 && x->kv >= 0 && x->copy >= 0 && x->repeat >= 0 && mx <= 1.0 && x->grass >= 0 &&
-          x->grass <= 1.0))
-        return rope_fail(err, "task fractions passkey %g + kv %g + copy %g + repeat %g must add up to at most 1",
-                         x->passkey, x->kv, x->copy, x->repeat);
+    double mx = x->passkey + x->kv + x->copy + x->repeat + x->recall;
+    if (!(x->passkey >= 0 && x->kv >= 0 && x->copy >= 0 && x->repeat >= 0 && x->recall >= 0 && mx <= 1.0 + 1e-12 &&
+          x->grass >= 0 && x->grass <= 1.0))
+        return rope_fail(err, "task fractions passkey %g + kv %g + copy %g + repeat %g + recall %g must add up to at "
+                              "most 1", x->passkey, x->kv, x->copy, x->repeat, x->recall);
+    if (x->recall_dmax < 0 || x->recall_dmax > 1 << 20)
+        return rope_fail(err, "recall distance limit %d is out of range (0 = the whole window)", x->recall_dmax);
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++)
+        if (!(cfg->kind_weight[k] >= 0.0f && cfg->kind_weight[k] <= 1e6f))
+            return rope_fail(err, "loss weight %g must be in [0, 1e6]", cfg->kind_weight[k]);
+    if (cfg->n_sched < 0 || cfg->n_sched > TRAIN_MAX_SCHED)
+        return rope_fail(err, "a context schedule takes 1 to %d entries, not %d", TRAIN_MAX_SCHED, cfg->n_sched);
+    for (int k = 0; k < cfg->n_sched; k++) {
+        if (k == 0 && cfg->sched_step[0] != 0)
+            return rope_fail(err, "a context schedule must start at step 0, not %ld", cfg->sched_step[0]);
+        if (k > 0 && cfg->sched_step[k] <= cfg->sched_step[k - 1])
+            return rope_fail(err, "context schedule steps must increase (%ld after %ld)", cfg->sched_step[k],
+                             cfg->sched_step[k - 1]);
+        if (cfg->sched_len[k] < 2 || cfg->sched_len[k] > cfg->seq_len)
+            return rope_fail(err, "context schedule length %d: use 2 to the context %d (the largest length)",
+                             cfg->sched_len[k], cfg->seq_len);
+        if (cfg->short_frac > 0.0)
+            return rope_fail(err, "a context schedule and short rows do not combine; use one of them");
+    }
     if (cfg->repeat_steps < 0 || cfg->repeat_steps > cfg->opt.total)
         return rope_fail(err, "%ld repeat warm-up steps: use 0 to the run's %ld steps", cfg->repeat_steps,
                          cfg->opt.total);
@@ -182,11 +212,14 @@ int train_session_init(train_session *s, const train_config *cfg, const train_mo
     s->targets_buf = calloc((size_t)maxtok, sizeof(int));
     s->seqlen_buf = calloc((size_t)maxtok, sizeof(int));
     s->bytes_buf = calloc((size_t)cfg->seq_len + 1, 1);
+    s->kind_buf = calloc((size_t)cfg->seq_len + 1, 1);
+    s->weight_buf = calloc((size_t)maxtok, sizeof(float));
     int ne = cfg->eval_seqs;
     s->eval_tok = calloc((size_t)ne * cfg->seq_len + 1, sizeof(int));
     s->eval_tgt = calloc((size_t)ne * cfg->seq_len + 1, sizeof(int));
     s->eval_len = calloc((size_t)ne + 1, sizeof(int));
     if (!s->mom || !s->vel || !s->tokens_buf || !s->targets_buf || !s->seqlen_buf || !s->bytes_buf ||
+        !s->kind_buf || !s->weight_buf ||
         !s->eval_tok || !s->eval_tgt || !s->eval_len) {
         train_session_free(s);
         return rope_fail(err, "out of memory for the optimizer state");
@@ -212,6 +245,7 @@ void train_session_free(train_session *s)
     train_model_free(&s->model);
     free(s->mom); free(s->vel);
     free(s->tokens_buf); free(s->targets_buf); free(s->seqlen_buf); free(s->bytes_buf);
+    free(s->kind_buf); free(s->weight_buf);
     free(s->eval_tok); free(s->eval_tgt); free(s->eval_len);
     memset(s, 0, sizeof *s);
 }
@@ -221,10 +255,11 @@ static void add_seq(train_session *s, int T, int *ntok, int *nseq)
 {
     static const corpus_mix warm = { .repeat = 1.0 };
     const corpus_mix *mx = s->step < s->cfg.repeat_steps ? &warm : &s->cfg.mix;
-    corpus_sample(s->data, mx, s->cfg.seed, s->cursor++, T + 1, s->bytes_buf);
+    corpus_sample_kinds(s->data, mx, s->cfg.seed, s->cursor++, T + 1, s->bytes_buf, s->kind_buf);
     for (int t = 0; t < T; t++) {
         s->tokens_buf[*ntok + t] = s->bytes_buf[t];
         s->targets_buf[*ntok + t] = s->bytes_buf[t + 1];
+        s->weight_buf[*ntok + t] = s->cfg.kind_weight[s->kind_buf[t + 1]];   /* the target's kind */
     }
     *ntok += T;
     s->seqlen_buf[(*nseq)++] = T;
@@ -234,14 +269,17 @@ int train_session_step(train_session *s, train_stats *st, rope_error *err)
 {
     const train_config *cfg = &s->cfg;
     int ntok = 0, nseq = 0;
+    int len = train_config_len_at(cfg, s->step);
     for (int r = 0; r < cfg->batch; r++) {
         int shortrow = cfg->short_frac > 0.0 && corpus_rand_unit(&s->rng) < cfg->short_frac;
         if (shortrow)
             for (int k = 0; k < cfg->seq_len / cfg->short_len; k++) add_seq(s, cfg->short_len, &ntok, &nseq);
         else
-            add_seq(s, cfg->seq_len, &ntok, &nseq);
+            add_seq(s, len, &ntok, &nseq);
     }
-    train_batch b = { ntok, s->tokens_buf, s->targets_buf, nseq, s->seqlen_buf };
+    int weighted = 0;
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) weighted |= cfg->kind_weight[k] != 1.0f;
+    train_batch b = { ntok, s->tokens_buf, s->targets_buf, nseq, s->seqlen_buf, weighted ? s->weight_buf : NULL };
     double loss;
     if (train_step_fb(s->ctx, &b, 1, &loss, NULL, err)) return -1;
     float *g = train_ctx_grad(s->ctx);
@@ -274,7 +312,7 @@ int train_session_eval(train_session *s, double *loss, rope_error *err)
     for (int k0 = 0; k0 < s->eval_n; k0 += per) {
         int k1 = k0 + per < s->eval_n ? k0 + per : s->eval_n;
         train_batch b = { (k1 - k0) * T, s->eval_tok + (size_t)k0 * T, s->eval_tgt + (size_t)k0 * T, k1 - k0,
-                          s->eval_len + k0 };
+                          s->eval_len + k0, NULL };
         double l;
         long n;
         if (train_step_fb(s->ctx, &b, 0, &l, &n, err)) return -1;
@@ -288,7 +326,8 @@ int train_session_eval(train_session *s, double *loss, rope_error *err)
 /* --- checkpoints ---------------------------------------------------------------------------------------- */
 
 #define CKPT_MAGIC   "RSCKPT01"
-#define CKPT_VERSION 3   /* 3 added repeat and its warm-up, 2 the copy fraction; older files read them as 0 */
+#define CKPT_VERSION 4   /* 4 added recall, loss weights, constant lr and the context schedule; 3 repeat and
+                            its warm-up, 2 the copy fraction; older files read them as 0 (weights 1) */
 
 typedef struct wr {
     FILE *f;
@@ -369,6 +408,11 @@ static void w_config(wr *w, const train_config *c)
     w_f64(w, c->opt.clip); w_i64(w, (int64_t)c->seed); w_i64(w, c->n_threads); w_i64(w, c->eval_seqs);
     w_f64(w, c->mix.copy);
     w_f64(w, c->mix.repeat); w_i64(w, c->repeat_steps);
+    w_f64(w, c->mix.recall); w_i64(w, c->mix.recall_dmax);
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) w_f64(w, c->kind_weight[k]);
+    w_i64(w, c->opt.constant);
+    w_i64(w, c->n_sched);
+    for (int k = 0; k < c->n_sched; k++) { w_i64(w, c->sched_step[k]); w_i64(w, c->sched_len[k]); }
 }
 static void r_config(rd *r, train_config *c, int64_t version)
 {
@@ -380,6 +424,20 @@ static void r_config(rd *r, train_config *c, int64_t version)
     c->mix.copy = version >= 2 ? r_f64(r) : 0.0;
     c->mix.repeat = version >= 3 ? r_f64(r) : 0.0;
     c->repeat_steps = version >= 3 ? r_i64(r) : 0;
+    c->mix.recall = 0.0;
+    c->mix.recall_dmax = 0;
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) c->kind_weight[k] = 1.0f;
+    c->opt.constant = 0;
+    c->n_sched = 0;
+    if (version < 4) return;
+    c->mix.recall = r_f64(r);
+    c->mix.recall_dmax = (int)r_i64(r);
+    for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) c->kind_weight[k] = (float)r_f64(r);
+    c->opt.constant = (int)r_i64(r);
+    int64_t ns = r_i64(r);
+    if (ns < 0 || ns > TRAIN_MAX_SCHED) { r->bad = 1; return; }
+    c->n_sched = (int)ns;
+    for (int k = 0; k < c->n_sched; k++) { c->sched_step[k] = r_i64(r); c->sched_len[k] = (int)r_i64(r); }
 }
 
 int train_ckpt_save(const train_session *s, const char *path, rope_error *err)
@@ -513,6 +571,32 @@ int train_session_resume(train_session *s, const train_config *cfg, const corpus
     return 0;
 }
 
+int train_session_retune(train_session *s, const train_config *next, rope_error *err)
+{
+    const train_config *c = &s->cfg;
+    if (next->seq_len != c->seq_len)
+        return rope_fail(err, "the context cannot change on resume (%d -> %d): the buffers and held-out windows "
+                              "are the run's; start a run with --ctx-schedule instead", c->seq_len, next->seq_len);
+    if (next->batch != c->batch)
+        return rope_fail(err, "the batch cannot change on resume (%d -> %d)", c->batch, next->batch);
+    if (next->seed != c->seed)
+        return rope_fail(err, "the seed cannot change on resume (%llu -> %llu): it names the data stream",
+                         (unsigned long long)c->seed, (unsigned long long)next->seed);
+    if (next->short_frac != c->short_frac || (c->short_frac > 0.0 && next->short_len != c->short_len))
+        return rope_fail(err, "the short-row curriculum cannot change on resume");
+    train_config t = *c;
+    t.opt = next->opt;
+    t.mix = next->mix;
+    t.repeat_steps = next->repeat_steps;
+    memcpy(t.kind_weight, next->kind_weight, sizeof t.kind_weight);
+    t.n_sched = next->n_sched;
+    memcpy(t.sched_step, next->sched_step, sizeof t.sched_step);
+    memcpy(t.sched_len, next->sched_len, sizeof t.sched_len);
+    if (train_config_check(&t, err)) return -1;
+    s->cfg = t;
+    return 0;
+}
+
 /* --- the run loop --------------------------------------------------------------------------------------- */
 
 static double now_s(void)
@@ -576,6 +660,16 @@ int train_run(train_session *s, const train_run_opts *ro, train_progress_fn fn, 
             p.elapsed_s = now_s() - t0;
             if (fn && fn(user, &p)) stop = 1;
             t_pause += now_s() - te;   /* evaluation time is not training throughput */
+        }
+        if (ro->probe_every > 0 && s->step % ro->probe_every == 0) {
+            double tp = now_s();
+            memset(&p, 0, sizeof p);
+            p.ev = TRAIN_EV_PROBE;
+            p.step = s->step;
+            p.total = total;
+            p.elapsed_s = tp - t0;
+            if (fn && fn(user, &p)) stop = 1;
+            t_pause += now_s() - tp;
         }
         for (int k = 0; k < ro->n_snapshots && ro->snapshot_prefix; k++) {
             if (ro->snapshots[k] != s->step) continue;

@@ -491,11 +491,12 @@ static void ce_task(void *arg, int ith, int nth)
         float s = vsum(z, V);
         float nll = logf(s) - (zt - mx);
         c->nll[n] = nll;
-        sum += nll;
+        float w = c->b->weight ? c->b->weight[n] : 1.0f, inv = j->inv * w;
+        sum += c->b->weight ? (double)w * nll : nll;
         cnt += 1.0;
         if (j->backward) {
-            kern_scale(j->inv / s, z, V);
-            z[t] -= j->inv;
+            kern_scale(inv / s, z, V);
+            z[t] -= inv;
         }
     }
     c->loss_part[2 * ith] = sum;
@@ -653,6 +654,10 @@ static int setup_batch(train_ctx *c, const train_batch *b, rope_error *err)
     for (int n = 0; n < b->n_tokens; n++)
         if (b->tokens[n] < 0 || b->tokens[n] >= c->hp.n_vocab || b->targets[n] >= c->hp.n_vocab)
             return rope_fail(err, "token %d at %d is outside the %d-token vocabulary", b->tokens[n], n, c->hp.n_vocab);
+    if (b->weight)
+        for (int n = 0; n < b->n_tokens; n++)
+            if (!(b->weight[n] >= 0.0f && b->weight[n] < 1e30f))
+                return rope_fail(err, "loss weight %g at token %d is not a finite value >= 0", b->weight[n], n);
     /* a dynamic method's cache must not have been evicted by a later sequence of this batch */
     if (c->rope_uses_len)
         for (int s = 0; s < b->n_seq; s++)
@@ -661,6 +666,21 @@ static int setup_batch(train_ctx *c, const train_batch *b, rope_error *err)
                                       "method", N_CACHE);
     c->b = b;
     return 0;
+}
+
+double train_ctx_attn(const train_ctx *c, int l, int h, int n, int j)
+{
+    const train_hparams *hp = &c->hp;
+    if (!c->b || l < 0 || l >= hp->n_layer || h < 0 || h >= hp->n_head || n < 0 || n >= c->b->n_tokens || j < 0 ||
+        j > n || c->tok_seq[j] != c->tok_seq[n])
+        return -1.0;
+    const layer_act *a = &c->L[l];
+    int kvh = h / (hp->n_head / hp->n_head_kv), hd = hp->head_dim, ld = c->qkvd;
+    const float *q = a->qkv + (size_t)n * ld + (size_t)h * hd;
+    const float *k = a->qkv + (size_t)j * ld + c->qd + (size_t)kvh * hd;
+    double dot = 0.0;
+    for (int i = 0; i < hd; i++) dot += (double)q[i] * k[i];
+    return exp(dot / sqrt((double)hd) - a->lse[(size_t)n * hp->n_head + h]);
 }
 
 int train_step_fb(train_ctx *c, const train_batch *b, int backward, double *loss, long *n_scored,
@@ -704,12 +724,18 @@ int train_step_fb(train_ctx *c, const train_batch *b, int backward, double *loss
     gemm(c, 0, 1, N, V, d, c->hf, d, W + m->off_output, d, 0.0f, c->logits, V);
 
     long cnt = 0;
-    for (int n = 0; n < N; n++) cnt += b->targets[n] >= 0;
-    ce_job cj = { c, N, backward, cnt ? 1.0f / (float)cnt : 0.0f };
+    double wsum = 0.0;
+    for (int n = 0; n < N; n++) {
+        cnt += b->targets[n] >= 0;
+        if (b->weight && b->targets[n] >= 0) wsum += b->weight[n];
+    }
+    double denom = b->weight ? wsum : (double)cnt;
+    ce_job cj = { c, N, backward, denom > 0 ? (float)(1.0 / denom) : 0.0f };
+    if (!b->weight) cj.inv = cnt ? 1.0f / (float)cnt : 0.0f;
     kern_pool_run(c->pool, ce_task, &cj);
     double sum = 0.0;
     for (int t = 0; t < c->nth; t++) sum += c->loss_part[2 * t];
-    *loss = cnt ? sum / (double)cnt : 0.0;
+    *loss = denom > 0 ? sum / denom : 0.0;
     if (n_scored) *n_scored = cnt;
     if (!backward) return 0;
 

@@ -78,6 +78,57 @@ else
   bad "finetune exited $?: $(tail -3 "$tmp/log")"
 fi
 
+# recall episodes with loss weights, a context schedule, constant lr, the probe and its gate
+rc_run="$tmp/recall"
+if "$bin" train --out-dir "$rc_run" "${tiny[@]}" --steps 6 --passkey-frac 0 --kv-frac 0 --copy-frac 0 \
+     --recall-frac 1 --recall-dmax 24 --copy-weight 3 --lr-schedule constant --ctx-schedule 32@0,64@3 \
+     --probe-every 3 --gate copy:16:2 >"$tmp/out" 2>"$tmp/log"; then
+  grep -q '1.00 recall (distances to 24)' "$tmp/log" && ok || bad "recall: mix line: $(sed -n 3p "$tmp/log")"
+  grep -q 'lr schedule constant; loss weights copy 3, answer 1; context schedule 32@0,64@3' "$tmp/log" && ok \
+    || bad "recall: schedule line: $(sed -n 4p "$tmp/log")"
+  grep -q '^probe step 3 (192 tokens): copy  @32 .* @64 .* @16 ' "$tmp/log" && ok \
+    || bad "recall: probe line (2 rows x 32 tokens x 3 steps): $(grep probe "$tmp/log")"
+  grep -q '^probe step 6 (576 tokens)' "$tmp/log" && ok || bad "recall: no probe at step 6 after the schedule's 64"
+  # an untrained model copies nothing, so only a gate above ratio 1 passes: the snapshots are its
+  [ -s "$rc_run/model-gate-step3.gguf" ] && [ -s "$rc_run/model-gate-step6.gguf" ] && ok \
+    || bad "gate copy:16:2: $(ls "$rc_run")"
+  grep -q 'gate copy:16:2 passed at step 3' "$tmp/log" && ok || bad "gate not reported"
+else
+  bad "train with recall exited $?: $(tail -3 "$tmp/log")"
+fi
+# a gate that an untrained model cannot pass keeps nothing
+if "$bin" train --out-dir "$tmp/nogate" "${tiny[@]}" --steps 4 --probe-every 2 --gate copy:16:0.05 >"$tmp/out" 2>"$tmp/log"; then
+  ls "$tmp/nogate" | grep -q gate && bad "gate 0.05 kept a snapshot" || ok
+  grep -q '^probe step 4' "$tmp/log" && ok || bad "no probe at step 4"
+else
+  bad "train with an unreachable gate exited $?: $(tail -3 "$tmp/log")"
+fi
+# --resume takes a new lr, schedule and mixture and says so; a new batch or context cannot apply
+if "$bin" train --out-dir "$rc_run" "${tiny[@]}" --steps 8 --resume --lr 5e-4 --lr-schedule cosine --recall-frac 0.5 \
+     >"$tmp/out" 2>"$tmp/log"; then
+  grep -q 'resume changes lr 0.002 -> 0.0005' "$tmp/log" && ok || bad "resume: lr change not logged: $(cat "$tmp/log")"
+  grep -q 'resume changes lr-schedule constant -> cosine' "$tmp/log" && ok || bad "resume: schedule change not logged"
+  grep -q 'resume changes recall-frac 1 -> 0.5' "$tmp/log" && ok || bad "resume: mixture change not logged"
+  grep -q 'finished at step 8/8' "$tmp/log" && ok || bad "resume: did not finish at 8"
+else
+  bad "resume with new settings exited $?: $(tail -3 "$tmp/log")"
+fi
+sum=$(md5sum <"$rc_run/ckpt.bin")
+usage_error "batch cannot change" train --out-dir "$rc_run" "${tiny[@]}" --steps 9 --resume --batch 3
+usage_error "context cannot change" train --out-dir "$rc_run" "${tiny[@]/64/128}" --steps 9 --resume
+[ "$(md5sum <"$rc_run/ckpt.bin")" = "$sum" ] && ok || bad "a refused resume changed ckpt.bin"
+usage_error "--gate" train --out-dir "$tmp/r2" "${tiny[@]}" --gate copy:64
+usage_error "--ctx-schedule" train --out-dir "$tmp/r2" "${tiny[@]}" --ctx-schedule 32-0
+
+# the probes on a trained model: a table per distance, a row per layer
+has "      16  " probe copy "$rc_run/model.gguf" --dists 16,24 --passages 2 --threads 1
+has "ratio" probe copy "$rc_run/model.gguf" --dists 8 --passages 2 --alphabet letters --threads 1
+has "    1  " probe induction "$rc_run/model.gguf" --dist 16 --passages 2 --threads 1
+usage_error "unknown probe" probe copies "$rc_run/model.gguf"
+usage_error "give the model" probe copy --dists 8
+"$bin" probe copy "$tmp/missing.gguf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "probe of a missing file: exit $rc, '$(cat "$tmp/err")'"
+
 # bad input: one line, exit 2
 usage_error "cannot open" train --out-dir "$tmp/r2" "${tiny[@]/$tmp\/text.txt/$tmp/missing.txt}" --steps 2
 usage_error "learning rate" train --out-dir "$tmp/r2" "${tiny[@]}" --lr 0

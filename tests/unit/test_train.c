@@ -5,6 +5,8 @@
  * hand-computed values. */
 #include <stdlib.h>
 #include "check.h"
+#include "eval_probe.h"
+#include "model.h"
 #include "train.h"
 
 /* ---- the reference: a plain double-precision llama forward ---------------------------------------- */
@@ -14,6 +16,9 @@ typedef struct ref {
     double *w;              /* [n_params] double copy of the weights */
     rope_params rp;         /* the RoPE the trainer is given */
     rope_table tab;         /* its table for the sequence being evaluated */
+    const float *wt;        /* [N] per-token loss weights of the batch, NULL = all 1 */
+    int off;                /* first token of the sequence being evaluated */
+    double wsum;            /* Σ weight over scored tokens */
 } ref;
 
 static const double *T(const ref *r, const char *name)
@@ -124,7 +129,9 @@ static double ref_seq(ref *r, const int *tok, const int *tgt, int T_, long *cnt)
         double mx = -1e300, s = 0;
         for (int i = 0; i < V; i++) if (tmp[i] > mx) mx = tmp[i];
         for (int i = 0; i < V; i++) s += exp(tmp[i] - mx);
-        nll += log(s) + mx - tmp[tgt[t]];
+        double wgt = r->wt ? r->wt[r->off + t] : 1.0;
+        nll += wgt * (log(s) + mx - tmp[tgt[t]]);
+        r->wsum += wgt;
         (*cnt)++;
     }
     free(x); free(h); free(q); free(k); free(v); free(o); free(p); free(tmp);
@@ -136,17 +143,20 @@ static double ref_loss(ref *r, const train_batch *b)
     double s = 0;
     long cnt = 0;
     int off = 0;
+    r->wt = b->weight;
+    r->wsum = 0.0;
     for (int i = 0; i < b->n_seq; i++) {
+        r->off = off;
         s += ref_seq(r, b->tokens + off, b->targets + off, b->seq_len[i], &cnt);
         off += b->seq_len[i];
     }
-    return s / (double)cnt;
+    return s / r->wsum;
 }
 
 /* ---- the gradient check ------------------------------------------------------------------------------ */
 
 static void gradcheck(const char *label, const train_hparams *hp, const rope_params *rp, const int *lens, int n_seq,
-                      int n_threads)
+                      int n_threads, int weighted)
 {
     train_model m;
     rope_error err;
@@ -169,7 +179,9 @@ static void gradcheck(const char *label, const train_hparams *hp, const rope_par
         tok[n] = (int)(corpus_rand(&rng) % 256);
         tgt[n] = (n % 11 == 5) ? -1 : (int)(corpus_rand(&rng) % 256);   /* a few unscored positions */
     }
-    train_batch b = { N, tok, tgt, n_seq, lens };
+    float *wts = malloc(sizeof(float) * (size_t)N);
+    for (int n = 0; n < N; n++) wts[n] = (n % 3 == 0) ? 4.0f : (n % 7 == 2) ? 0.0f : 1.0f;   /* per-kind weights */
+    train_batch b = { N, tok, tgt, n_seq, lens, weighted ? wts : NULL };
     int maxs = 0;
     for (int i = 0; i < n_seq; i++) maxs = lens[i] > maxs ? lens[i] : maxs;
     train_ctx *c = train_ctx_create(&m, N, maxs, n_threads, &err);
@@ -230,6 +242,7 @@ static void gradcheck(const char *label, const train_hparams *hp, const rope_par
     train_model_free(&m);
     free(tok);
     free(tgt);
+    free(wts);
 }
 
 static void test_gradients(void)
@@ -247,13 +260,14 @@ static void test_gradients(void)
     rp.beta_fast = 4;   /* a ramp inside 2 pairs */
     rp.beta_slow = 1;
     int lens1[] = { 70, 9, 1 };            /* several query blocks, a short and a 1-token sequence */
-    gradcheck("yarn, GQA 4/2, untied, 2 threads", &hp, &rp, lens1, 3, 2);
+    gradcheck("yarn, GQA 4/2, untied, 2 threads", &hp, &rp, lens1, 3, 2, 0);
+    gradcheck("yarn, GQA 4/2, untied, 2 threads, loss weights 4/1/0", &hp, &rp, lens1, 3, 2, 1);
 
     hp.tied = 1; hp.n_head_kv = 4; hp.d_model = 10; hp.head_dim = 2; hp.n_ff = 6; hp.n_layer = 1;
     rope_params_init(&rp);
     rp.head_dim = 2;
     int lens2[] = { 13, 20 };
-    gradcheck("plain rope, MHA, tied, head_dim != d/heads, 1 thread", &hp, &rp, lens2, 2, 1);
+    gradcheck("plain rope, MHA, tied, head_dim != d/heads, 1 thread", &hp, &rp, lens2, 2, 1, 0);
 
     /* a dynamic method: each sequence length gets its own table */
     hp.tied = 0; hp.n_head = 2; hp.n_head_kv = 1; hp.head_dim = 6; hp.d_model = 12; hp.n_layer = 1;
@@ -263,7 +277,7 @@ static void test_gradients(void)
     rp.factor = 3;
     rp.orig_ctx = rp.max_pos = 8;
     int lens3[] = { 8, 30 };
-    gradcheck("dynamic NTK x3, GQA 2/1, 2 threads", &hp, &rp, lens3, 2, 2);
+    gradcheck("dynamic NTK x3, GQA 2/1, 2 threads", &hp, &rp, lens3, 2, 2, 0);
 }
 
 /* ---- the optimizer -------------------------------------------------------------------------------------- */
@@ -308,6 +322,14 @@ static void test_adamw(void)
     CHECK_NEAR(train_lr_at(&o, 110), 1e-4, 1e-12);
     CHECK_NEAR(train_lr_at(&o, 500), 1e-4, 1e-12);
 
+    /* constant after the warm-up */
+    o.constant = 1;
+    CHECK_NEAR(train_lr_at(&o, 4), 5e-4, 1e-12);
+    CHECK_NEAR(train_lr_at(&o, 10), 1e-3, 1e-12);
+    CHECK_NEAR(train_lr_at(&o, 60), 1e-3, 1e-12);
+    CHECK_NEAR(train_lr_at(&o, 500), 1e-3, 1e-12);
+    o.constant = 0;
+
     /* clipping: (3, 4) has norm 5 */
     float v[2] = { 3, 4 };
     CHECK_NEAR(train_clip_grad(v, 2, 1.0), 5.0, 1e-6);
@@ -324,9 +346,141 @@ static void test_adamw(void)
     CHECK_HAS(err.msg, "learning rate");
 }
 
+/* ---- attention probabilities (the induction probe reads them) --------------------------------------- */
+
+static void test_attn(void)
+{
+    train_hparams hp;
+    train_hparams_default(&hp);
+    hp.d_model = 16; hp.n_layer = 2; hp.n_head = 4; hp.n_head_kv = 2; hp.head_dim = 4; hp.n_ff = 12; hp.ctx_train = 40;
+    train_model m;
+    rope_error err;
+    CHECK(train_model_init(&m, &hp, &err) == 0);
+    train_model_randomize(&m, 5);
+    for (size_t i = 0; i < m.n_params; i++) m.w[i] *= 20.0f;   /* peaked attention rows */
+    int lens[] = { 30, 10 }, N = 40, tok[40], tgt[40];
+    uint64_t rng = 3;
+    for (int n = 0; n < N; n++) { tok[n] = (int)(corpus_rand(&rng) % 256); tgt[n] = (int)(corpus_rand(&rng) % 256); }
+    train_batch b = { N, tok, tgt, 2, lens, NULL };
+    train_ctx *c = train_ctx_create(&m, N, 30, 2, &err);
+    CHECK(c != NULL);
+    double loss;
+    CHECK(train_step_fb(c, &b, 0, &loss, NULL, &err) == 0);
+    /* every row is a distribution over its own sequence's earlier tokens */
+    double worst = 0.0, peak = 0.0;
+    for (int l = 0; l < hp.n_layer; l++)
+        for (int h = 0; h < hp.n_head; h++)
+            for (int n = 0; n < N; n++) {
+                int first = n < 30 ? 0 : 30;
+                double sum = 0.0;
+                for (int j = first; j <= n; j++) {
+                    double a = train_ctx_attn(c, l, h, n, j);
+                    sum += a;
+                    peak = a > peak ? a : peak;
+                }
+                worst = fabs(sum - 1.0) > worst ? fabs(sum - 1.0) : worst;
+            }
+    CHECK(worst < 1e-3);                                 /* the row log-sum-exp is float, from kern_exp */
+    CHECK(peak > 0.5);                                   /* the rows are not uniform: a real test of the sum */
+    CHECK_NEAR(train_ctx_attn(c, 0, 0, 30, 30), 1.0, 1e-4);   /* the first token of a sequence sees itself only */
+    CHECK(train_ctx_attn(c, 0, 0, 31, 29) == -1.0);      /* another sequence */
+    CHECK(train_ctx_attn(c, 0, 0, 5, 6) == -1.0);        /* the future */
+    CHECK(train_ctx_attn(c, 2, 0, 5, 1) == -1.0);        /* no such layer */
+    /* zero query weights: every score is 0, attention is uniform, 1/(t+1) */
+    for (int l = 0; l < hp.n_layer; l++) {
+        const train_tensor *tq = &m.tensors[train_model_find(&m, l ? "blk.1.attn_q.weight" : "blk.0.attn_q.weight")];
+        memset(m.w + tq->off, 0, tq->n * sizeof(float));
+    }
+    CHECK(train_step_fb(c, &b, 0, &loss, NULL, &err) == 0);
+    CHECK_NEAR(train_ctx_attn(c, 1, 3, 20, 7), 1.0 / 21.0, 1e-6);
+    CHECK_NEAR(train_ctx_attn(c, 0, 1, 35, 32), 1.0 / 6.0, 1e-6);
+    printf("attention rows: sums within %.1e of 1 (peak %.3f); zero queries give 1/(t+1)\n", worst, peak);
+    train_ctx_free(c);
+    train_model_free(&m);
+}
+
+/* ---- the copy and induction probes (kernels/eval/eval_probe) ------------------------------------------ */
+
+static void test_probe(void)
+{
+    train_hparams hp;
+    train_hparams_default(&hp);
+    hp.d_model = 16; hp.n_layer = 2; hp.n_head = 2; hp.n_head_kv = 2; hp.head_dim = 8; hp.n_ff = 24; hp.ctx_train = 64;
+    train_model m;
+    rope_error err;
+    CHECK(train_model_init(&m, &hp, &err) == 0);
+    m.rope.head_dim = 8;
+    eval_probe_opts o;
+    eval_probe_opts_default(&o);
+    o.n_pass = 3;
+    /* passages: the second half repeats the first, symbols from the alphabet */
+    int pass[40];
+    eval_probe_passage(pass, 20, EVAL_PROBE_HIGH, 1, 2);
+    for (int i = 0; i < 20; i++) CHECK(pass[i] == pass[20 + i] && pass[i] >= 0x80 && pass[i] <= 0xFF);
+    eval_probe_passage(pass, 20, EVAL_PROBE_LETTERS, 1, 2);
+    for (int i = 0; i < 20; i++) CHECK(pass[i] == pass[20 + i] && pass[i] >= 'a' && pass[i] <= 'z');
+
+    /* zero weights: uniform logits (ln 256 on both copies, ratio 1) and uniform attention */
+    int dists[2] = { 20, 7 };
+    eval_probe_copy r[2];
+    CHECK(eval_probe_copy_run(&m, dists, 2, &o, r, &err) == 0);
+    CHECK_NEAR(r[0].first, log(256.0), 1e-5);
+    CHECK_NEAR(r[0].second, log(256.0), 1e-5);
+    CHECK_NEAR(r[1].ratio, 1.0, 1e-5);
+    double sc[4], uni = 0.0;
+    CHECK(eval_probe_induction(&m, 20, &o, sc, &err) == 0);
+    for (int t = 20; t <= 38; t++) uni += 1.0 / (t + 1);
+    uni /= 19;
+    for (int k = 0; k < 4; k++) CHECK_NEAR(sc[k], uni, 1e-6);
+
+    /* random weights: the engine's forward (a second implementation) gives the same first/second losses */
+    train_model_randomize(&m, 9);
+    for (size_t i = 0; i < m.n_params; i++) m.w[i] *= 6.0f;
+    CHECK(eval_probe_copy_run(&m, dists, 2, &o, r, &err) == 0);
+    model em;
+    CHECK(train_model_to_model(&m, &em, &err) == 0);
+    model_ctx_params cp;
+    model_ctx_params_default(&em, &cp);
+    cp.n_ctx = 64;
+    cp.logits_all = 1;
+    cp.n_threads = 1;
+    cp.rope = m.rope;
+    model_ctx mc;
+    CHECK(model_ctx_init(&mc, &em, &cp, &err) == 0);
+    for (int k = 0; k < 2; k++) {
+        int D = dists[k];
+        double s1 = 0, s2 = 0;
+        int n1 = 0, n2 = 0;
+        for (int q = 0; q < o.n_pass; q++) {
+            eval_probe_passage(pass, D, o.alphabet, o.seed, q);
+            model_ctx_reset(&mc);
+            CHECK(model_eval(&mc, pass, 2 * D - 1, &err) == 0);
+            for (int t = 0; t < 2 * D - 1; t++) {
+                const float *z = model_logits(&mc, t);
+                double mx = -1e30, se = 0;
+                for (int v = 0; v < 256; v++) mx = z[v] > mx ? z[v] : mx;
+                for (int v = 0; v < 256; v++) se += exp(z[v] - mx);
+                double nll = log(se) + mx - z[pass[t + 1]];
+                if (t + 1 < D) { s1 += nll; n1++; }
+                else if (t + 1 > D) { s2 += nll; n2++; }
+            }
+        }
+        CHECK_NEAR(r[k].first, s1 / n1, 2e-4);
+        CHECK_NEAR(r[k].second, s2 / n2, 2e-4);
+        CHECK(fabs(r[k].first - r[k].second) > 1e-3);   /* the two halves are scored apart */
+    }
+    printf("copy probe: uniform model ln 256 on both copies; engine agrees at D 20 (%.4f/%.4f) and D 7\n",
+           r[0].second, r[0].first);
+    model_ctx_free(&mc);
+    model_free(&em);
+    train_model_free(&m);
+}
+
 int main(void)
 {
+    test_probe();
     test_gradients();
     test_adamw();
+    test_attn();
     return check_done("test_train");
 }

@@ -158,6 +158,164 @@ static void test_resume(const corpus *data)
     free(b);
 }
 
+/* FNV-1a 64, the checkpoint's checksum over every byte before it (the file format's definition). */
+static uint64_t fnv(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 0x100000001b3ull; }
+    return h;
+}
+
+/* A version-3 file (written before recall, loss weights and schedules existed) still resumes: made
+ * here from a version-4 file of the same run by removing the version-4 fields and re-signing it; it
+ * continues bit for bit with recall 0, weights 1, cosine decay and no context schedule. */
+static void test_old_version(const corpus *data)
+{
+    train_config cfg;
+    small_cfg(&cfg);
+    rope_error err;
+    train_session *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    char ck[512], old[512];
+    path(ck, sizeof ck, "v4.bin");
+    path(old, sizeof old, "v3.bin");
+    CHECK(train_session_init(a, &cfg, NULL, data, &err) == 0);
+    for (int i = 0; i < 2; i++) CHECK(train_session_step(a, NULL, &err) == 0);
+    CHECK(train_ckpt_save(a, ck, &err) == 0);
+    FILE *f = fopen(ck, "rb");
+    fseek(f, 0, SEEK_END);
+    size_t n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(n);
+    CHECK(fread(buf, 1, n, f) == n);
+    fclose(f);
+    /* magic, version, 10 hparams, 19 rope fields (no factor lists), 22 version-3 config fields: 424 bytes;
+       the version-3 fields end with copy 0.1, repeat 0.2, repeat warm-up 4 */
+    const size_t v3_end = 16 + 10 * 8 + 19 * 8 + 22 * 8, v4_len = 7 * 8;
+    double cp, rp;
+    int64_t rs, ver;
+    memcpy(&ver, buf + 8, 8);
+    memcpy(&cp, buf + v3_end - 24, 8);
+    memcpy(&rp, buf + v3_end - 16, 8);
+    memcpy(&rs, buf + v3_end - 8, 8);
+    CHECK_INT(ver, 4);
+    CHECK(cp == cfg.mix.copy && rp == 0.2 && rs == 4);
+    memmove(buf + v3_end, buf + v3_end + v4_len, n - v3_end - v4_len);
+    n -= v4_len;
+    int64_t three = 3;
+    memcpy(buf + 8, &three, 8);
+    uint64_t h = fnv(buf, n - 8);
+    memcpy(buf + n - 8, &h, 8);
+    f = fopen(old, "wb");
+    CHECK(fwrite(buf, 1, n, f) == n);
+    fclose(f);
+    free(buf);
+    CHECK(train_session_resume(b, &cfg, data, old, &err) == 0);
+    CHECK_INT(b->step, 2);
+    CHECK(b->cfg.mix.recall == 0.0 && b->cfg.n_sched == 0 && b->cfg.opt.constant == 0);
+    CHECK(b->cfg.kind_weight[CORPUS_TOK_COPY] == 1.0f && b->cfg.kind_weight[CORPUS_TOK_ANSWER] == 1.0f);
+    for (int i = 2; i < 5; i++) {
+        train_stats sa, sb;
+        CHECK(train_session_step(a, &sa, &err) == 0);
+        CHECK(train_session_step(b, &sb, &err) == 0);
+        CHECK(sa.loss == sb.loss);
+    }
+    CHECK(memcmp(a->model.w, b->model.w, a->model.n_params * sizeof(float)) == 0);
+    printf("a version-3 checkpoint resumes and continues bit for bit\n");
+    train_session_free(a);
+    train_session_free(b);
+    free(a);
+    free(b);
+}
+
+/* The version-4 fields: recall episodes, loss weights, constant lr and a context schedule resume bit
+ * for bit; on resume the lr, schedule and mixture can change (retune), the batch cannot. */
+static void test_resume_v4(const corpus *data)
+{
+    train_config cfg;
+    small_cfg(&cfg);
+    cfg.short_frac = 0.0;          /* a context schedule does not combine with short rows */
+    cfg.repeat_steps = 0;
+    cfg.mix.repeat = 0.0;
+    cfg.mix.kv = 0.0;
+    cfg.mix.passkey = 0.2;
+    cfg.mix.copy = 0.0;
+    cfg.mix.recall = 0.6;
+    cfg.mix.recall_dmax = 50;
+    cfg.kind_weight[CORPUS_TOK_COPY] = 3.0f;
+    cfg.kind_weight[CORPUS_TOK_ANSWER] = 5.0f;
+    cfg.opt.constant = 1;
+    cfg.n_sched = 3;
+    cfg.sched_step[0] = 0; cfg.sched_len[0] = 64;
+    cfg.sched_step[1] = 2; cfg.sched_len[1] = 128;
+    cfg.sched_step[2] = 4; cfg.sched_len[2] = 256;
+    rope_error err;
+    CHECK(train_config_check(&cfg, &err) == 0);
+    train_session *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    char ck[512];
+    path(ck, sizeof ck, "v4run.bin");
+    CHECK(train_session_init(a, &cfg, NULL, data, &err) == 0);
+    double la[6];
+    const int want_tok[6] = { 192, 192, 384, 384, 768, 768 };   /* batch 3 x the schedule's length */
+    for (int i = 0; i < 6; i++) {
+        train_stats st;
+        CHECK(train_session_step(a, &st, &err) == 0);
+        la[i] = st.loss;
+        CHECK_INT(st.n_tokens, want_tok[i]);
+        if (i >= 2) CHECK_NEAR(st.lr, 3e-3, 1e-15);   /* constant after the 2-step warm-up */
+    }
+    CHECK(train_session_init(b, &cfg, NULL, data, &err) == 0);
+    for (int i = 0; i < 3; i++) CHECK(train_session_step(b, NULL, &err) == 0);
+    CHECK(train_ckpt_save(b, ck, &err) == 0);
+    train_session_free(b);
+    train_config plain;
+    small_cfg(&plain);             /* the file's run configuration wins over the caller's */
+    CHECK(train_session_resume(b, &plain, data, ck, &err) == 0);
+    CHECK(b->cfg.mix.recall == 0.6 && b->cfg.mix.recall_dmax == 50 && b->cfg.opt.constant == 1);
+    CHECK(b->cfg.kind_weight[CORPUS_TOK_COPY] == 3.0f && b->cfg.kind_weight[CORPUS_TOK_ANSWER] == 5.0f);
+    CHECK_INT(b->cfg.n_sched, 3);
+    CHECK_INT(b->cfg.sched_len[2], 256);
+    for (int i = 3; i < 6; i++) {
+        train_stats st;
+        CHECK(train_session_step(b, &st, &err) == 0);
+        CHECK(st.loss == la[i]);
+    }
+    CHECK(memcmp(a->model.w, b->model.w, a->model.n_params * sizeof(float)) == 0);
+    CHECK(memcmp(a->vel, b->vel, a->model.n_params * sizeof(float)) == 0);
+    CHECK(b->cursor == a->cursor && b->rng == a->rng);
+
+    /* retune: a new lr and mixture take effect on the next step, the optimizer state stays */
+    train_config next = b->cfg;
+    next.opt.lr_max = 1e-3;
+    next.opt.total = 8;
+    next.mix.recall = 0.3;
+    CHECK(train_session_retune(b, &next, &err) == 0);
+    train_stats st;
+    CHECK(train_session_step(b, &st, &err) == 0);
+    CHECK_NEAR(st.lr, 1e-3, 1e-15);
+    CHECK_INT(b->step, 7);
+    next = b->cfg;
+    next.batch = 4;
+    CHECK(train_session_retune(b, &next, &err) == -1);
+    CHECK_HAS(err.msg, "batch");
+    next = b->cfg;
+    next.seq_len = 512;
+    CHECK(train_session_retune(b, &next, &err) == -1);
+    CHECK_HAS(err.msg, "context");
+    next = b->cfg;
+    next.sched_len[1] = 300;       /* longer than the buffers */
+    CHECK(train_session_retune(b, &next, &err) == -1);
+    CHECK_HAS(err.msg, "context schedule length");
+    next = b->cfg;
+    next.mix.recall = 0.9;         /* 0.2 + 0.9 > 1 */
+    CHECK(train_session_retune(b, &next, &err) == -1);
+    CHECK_NEAR(b->cfg.mix.recall, 0.3, 0);   /* a refused retune changes nothing */
+    printf("v4 run (recall, weights, constant lr, context schedule 64/128/256): bit-identical resume; retune ok\n");
+    train_session_free(a);
+    train_session_free(b);
+    free(a);
+    free(b);
+}
+
 static void test_bad_config(const corpus *data)
 {
     train_config cfg;
@@ -170,6 +328,20 @@ static void test_bad_config(const corpus *data)
     cfg.short_len = 100;    /* 256 is not a multiple of 100 */
     CHECK(train_config_check(&cfg, &err) == -1);
     CHECK_HAS(err.msg, "not divisible");
+    small_cfg(&cfg);
+    cfg.n_sched = 1;
+    cfg.sched_step[0] = 0;
+    cfg.sched_len[0] = 128;        /* with short rows */
+    CHECK(train_config_check(&cfg, &err) == -1);
+    CHECK_HAS(err.msg, "do not combine");
+    cfg.short_frac = 0.0;
+    cfg.sched_step[0] = 5;
+    CHECK(train_config_check(&cfg, &err) == -1);
+    CHECK_HAS(err.msg, "start at step 0");
+    small_cfg(&cfg);
+    cfg.mix.recall = 0.5;          /* with passkey 0.3, kv 0.3, repeat 0.2 */
+    CHECK(train_config_check(&cfg, &err) == -1);
+    CHECK_HAS(err.msg, "recall");
     small_cfg(&cfg);
     cfg.rope.head_dim = 16;
     CHECK(train_config_check(&cfg, &err) == -1);
@@ -220,7 +392,7 @@ static void test_gguf_engine(const corpus *data)
     /* trainer forward on one held-out window */
     int T = 200, tok[200], tgt[200], len[1] = { 200 };
     for (int t = 0; t < T; t++) { tok[t] = data->heldout[t]; tgt[t] = data->heldout[t + 1]; }
-    train_batch b = { T, tok, tgt, 1, len };
+    train_batch b = { T, tok, tgt, 1, len, NULL };
     double loss;
     CHECK(train_step_fb(s->ctx, &b, 0, &loss, NULL, &err) == 0);
     const float *nll = train_ctx_nll(s->ctx);
@@ -285,6 +457,8 @@ int main(void)
     CHECK(corpus_from_memory(&data, text, strlen(text), &err) == 0);
     free(text);
     test_resume(&data);
+    test_old_version(&data);
+    test_resume_v4(&data);
     test_bad_config(&data);
     test_gguf_engine(&data);
     corpus_free(&data);

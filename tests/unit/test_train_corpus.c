@@ -270,8 +270,96 @@ static void test_sampler(void)
     free(t);
 }
 
+/* Recall episodes: the alphabet, every byte marked as copied repeats the bigram at one distance in the
+ * allowed range, distances reach across the whole window, and they fit a 16-token window. */
+static void test_recall(void)
+{
+    enum { L = 512 };
+    uint8_t out[L], kind[L];
+    rope_error err;
+    int n_copy = 0, d_max_seen = 0, bad_alpha = 0, bad_copy = 0, long_d = 0;
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        uint64_t rng = seed;
+        int dmax = seed % 2 ? 0 : 120;
+        CHECK(corpus_recall(out, kind, L, dmax, &rng, &err) == 0);
+        for (int i = 0; i < L; i++) {
+            bad_alpha += out[i] < CORPUS_RECALL_LO;
+            if (kind[i] != CORPUS_TOK_COPY) continue;
+            n_copy++;
+            /* some distance d in range repeats both this byte and the one before it */
+            int lim = dmax > 0 && dmax < i - 1 ? dmax : i - 1, found = 0;
+            for (int d = CORPUS_RECALL_DMIN; d <= lim && !found; d++)
+                if (out[i] == out[i - d] && out[i - 1] == out[i - 1 - d]) {
+                    found = 1;
+                    if (d > d_max_seen && dmax == 0) d_max_seen = d;
+                    if (dmax == 0 && d > L / 2) long_d++;
+                }
+            bad_copy += !found;
+        }
+    }
+    CHECK_INT(bad_alpha, 0);
+    CHECK_INT(bad_copy, 0);
+    /* half the spans are copies, 9 of their average 10 bytes marked: about 45 % of all bytes */
+    CHECK(n_copy > 200 * L / 4);
+    CHECK(d_max_seen > 3 * L / 4);        /* distances over the whole window */
+    CHECK(long_d > 100);
+    uint64_t rng = 77;
+    CHECK(corpus_recall(out, NULL, 16, 0, &rng, &err) == 0);   /* the smallest window */
+    CHECK(corpus_recall(out, kind, 15, 0, &rng, &err) == -1);
+    CHECK_HAS(err.msg, "at least 16");
+    /* the sampler draws them at short contexts, in their fraction, and corpus_sample_kinds agrees with
+       corpus_sample byte for byte */
+    size_t n = 100000;
+    char *t = make_text(n);
+    corpus c;
+    CHECK(corpus_from_memory(&c, t, n, &err) == 0);
+    corpus_mix mx;
+    corpus_mix_default(&mx);
+    mx.recall = 0.3;
+    mx.recall_dmax = 100;
+    uint8_t a[129], b[129], ka[129];
+    int n_rec = 0;
+    for (uint64_t i = 0; i < 2000; i++) {
+        corpus_kind k = corpus_sample_kinds(&c, &mx, 3, i, 129, a, ka);
+        CHECK(corpus_sample(&c, &mx, 3, i, 129, b) == k);
+        CHECK(memcmp(a, b, 129) == 0);
+        n_rec += k == CORPUS_RECALL;
+        if (k != CORPUS_RECALL) for (int j = 0; j < 129; j++) CHECK(ka[j] == CORPUS_TOK_PLAIN);
+    }
+    CHECK_NEAR(n_rec / 2000.0, 0.30, 0.04);      /* binomial sd 1 % */
+    /* with recall 0 the stream is what it was: a mix's other kinds keep their draws */
+    corpus_mix m0 = mx;
+    m0.recall = 0.0;
+    for (uint64_t i = 0; i < 300; i++) {
+        corpus_kind k0 = corpus_sample(&c, &m0, 3, i, 513, (uint8_t[513]){ 0 });
+        corpus_kind k1 = corpus_sample(&c, &mx, 3, i, 513, (uint8_t[513]){ 0 });
+        if (k1 != CORPUS_RECALL) CHECK(k0 == k1);
+    }
+    /* passkey episodes mark the five digits of the final answer, which repeat the key given earlier */
+    corpus_mix pk = { .passkey = 1.0 };
+    uint8_t e[600], ke[600];
+    CHECK(corpus_sample_kinds(&c, &pk, 5, 0, 600, e, ke) == CORPUS_PASSKEY);
+    int first = -1, n_ans = 0;
+    for (int j = 0; j < 600; j++)
+        if (ke[j] == CORPUS_TOK_ANSWER) { n_ans++; if (first < 0) first = j; }
+    CHECK_INT(n_ans, 5);
+    if (first >= 0) {
+        char key[6];
+        memcpy(key, e + first, 5);
+        key[5] = 0;
+        for (int j = 0; j < 5; j++) CHECK(key[j] >= '0' && key[j] <= '9');
+        char said[40];
+        snprintf(said, sizeof said, "The pass key is %s.", key);
+        CHECK(memmem(e, (size_t)first, said, strlen(said)) != NULL);
+        CHECK(e[first - 1] == ' ');
+    }
+    corpus_free(&c);
+    free(t);
+}
+
 int main(void)
 {
+    test_recall();
     test_strip();
     test_split();
     test_passkey();
