@@ -14,7 +14,7 @@
 #include "ropeargs.h"
 
 
-#define PK_MAX_LIST 32
+#define PK_MAX_LIST EVAL_PASSKEY_MAX_LIST
 
 static const char help[] =
     "usage: ropescope passkey [--model FILE.gguf] [--lengths N,N,...] [--depths X,X,...] [--trials N] [--seed S]\n"
@@ -51,18 +51,14 @@ int cmd_passkey(int argc, char **argv)
     ropeargs *ra = malloc(sizeof *ra);
     rope_error err = {{0}};
     const char *mpath = NULL, *len_list = NULL, *depth_list = NULL, *filler_path = NULL;
-    int threads = 2, json = 0, rc = 0, trials = 4, seed = 1, n_alt = 9, have_ctx = 0, have_ws = 0;
-    int lengths[PK_MAX_LIST], n_len = 0, n_dep = 0;
-    double depths[PK_MAX_LIST];
+    int threads = 2, json = 0, rc = 0, trials = 4, seed = 1, n_alt = 9;
+    eval_passkey_spec *sp = calloc(1, sizeof *sp);
+    eval_passkey_study st = {0};
     model_kv_mode kv = MODEL_KV_KEEP;
     model m = {0};
-    model_ctx c = {0};
-    eval_passkey_ws ws;
     uint8_t *filler = NULL;
     size_t n_filler = 0;
-    eval_passkey_cell *cells = NULL;
-    eval_passkey_trial *tr = NULL;
-    if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+    if (!used || !ra || !sp) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     const flags_spec flags[] = {
         FLAG_SWITCH("--json", &json),
         FLAG_STR("--model", &mpath),
@@ -82,28 +78,18 @@ int cmd_passkey(int argc, char **argv)
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     for (int i = 1; i < argc; i++)
         if (!used[i]) { rc = cmd_error(cmd, 2, "unknown argument '%s' (see --help)", argv[i]); goto out; }
-    if (len_list && cmd_parse_int_list("--lengths", len_list, CORPUS_TASK_MIN, 1 << 24, lengths, PK_MAX_LIST, &n_len,
-                                       &err)) {
+    if (len_list && cmd_parse_int_list("--lengths", len_list, CORPUS_TASK_MIN, 1 << 24, sp->lengths, PK_MAX_LIST,
+                                       &sp->n_lengths, &err)) {
         rc = cmd_error(cmd, 2, "%s (an episode needs at least %d tokens)", err.msg, CORPUS_TASK_MIN);
         goto out;
     }
-    if (depth_list && cmd_parse_double_list("--depths", depth_list, 0, 1, depths, PK_MAX_LIST, &n_dep, &err)) {
+    if (depth_list && cmd_parse_double_list("--depths", depth_list, 0, 1, sp->depths, PK_MAX_LIST, &sp->n_depths, &err)) {
         rc = cmd_error(cmd, 2, "%s", err.msg);
         goto out;
     }
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     int L = eval_base_ctx(&m);
-    if (!len_list) {
-        static const double mult[] = { 0.5, 1, 2, 4, 8 };
-        for (int j = 0; j < 5; j++)
-            if (L * mult[j] >= CORPUS_TASK_MIN && L * mult[j] <= (1 << 24)) lengths[n_len++] = (int)(L * mult[j]);
-        if (!n_len) lengths[n_len++] = CORPUS_TASK_MIN;
-    }
-    if (!depth_list) {
-        for (int k = 0; k < 5; k++) depths[k] = k / 4.0;
-        n_dep = 5;
-    }
     if (filler_path) {
         FILE *fp = fopen(filler_path, "rb");
         if (!fp) { rc = cmd_error(cmd, 2, "%s: cannot open the filler file", filler_path); goto out; }
@@ -122,41 +108,33 @@ int cmd_passkey(int argc, char **argv)
         if (!filler) { rc = cmd_error(cmd, 1, "out of memory reading %s", filler_path); goto out; }
         if (!n_filler) { rc = cmd_error(cmd, 2, "%s: the filler file is empty", filler_path); goto out; }
     }
-    int longest = 0;
-    for (int j = 0; j < n_len; j++) longest = lengths[j] > longest ? lengths[j] : longest;
-    model_ctx_params cp;
-    model_ctx_params_default(&m, &cp);
-    cp.n_ctx = longest;
-    cp.n_threads = threads;
-    cp.logits_all = 1;
-    cp.kv_mode = kv;
-    cp.rope = p;
-    if (model_ctx_init(&c, &m, &cp, &err)) {
+    sp->trials = trials;
+    sp->n_alt = n_alt;
+    sp->seed = (uint64_t)seed;
+    sp->filler = filler;
+    sp->n_filler = n_filler;
+    sp->n_threads = threads;
+    sp->kv = kv;
+    sp->rope = p;
+    int show = !json && isatty(2);
+    int r = eval_passkey_study_run(&m, sp, &st, progress_cb, &show, &err);
+    if (r == -2) {
+        int longest = 0;
+        for (int j = 0; j < sp->n_lengths; j++) longest = sp->lengths[j] > longest ? sp->lengths[j] : longest;
         /* the engine's advice names --ctx; here the length comes from --lengths */
         char *adv = strstr(err.msg, "use a smaller --ctx");
         if (adv) snprintf(adv, sizeof err.msg - (size_t)(adv - err.msg), "use shorter --lengths");
         rc = cmd_error(cmd, 2, "--lengths %d: %s", longest, err.msg);
         goto out;
     }
-    have_ctx = 1;
-    if (eval_passkey_ws_init(&ws, longest, n_alt, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
-    have_ws = 1;
-    cells = calloc((size_t)n_len * n_dep, sizeof *cells);
-    tr = calloc((size_t)n_len * n_dep * trials, sizeof *tr);
-    if (!cells || !tr) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    int show = !json && isatty(2);
-    if (eval_passkey_grid(&c, &ws, lengths, n_len, depths, n_dep, trials, (uint64_t)seed, filler, n_filler, cells, tr,
-                          progress_cb, &show, &err)) {
-        rc = cmd_error(cmd, 1, "%s", err.msg);
-        goto out;
-    }
+    if (r) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
+    const eval_passkey_cell *cells = st.cells;
+    const eval_passkey_trial *tr = st.trials;
+    int n_len = sp->n_lengths, n_dep = sp->n_depths;
+    const int *lengths = sp->lengths;
+    const double *depths = sp->depths;
     const char *mname = rope_method_get(p.method)->name;
-    int tot_lp = 0, tot_gen = 0, tot = 0;
-    for (int k = 0; k < n_len * n_dep; k++) {
-        tot_lp += cells[k].lp_correct;
-        tot_gen += cells[k].gen_correct;
-        tot += cells[k].trials;
-    }
+    int tot_lp = st.lp_correct, tot_gen = st.gen_correct, tot = st.n_trials;
     if (json) {
         cJSON *o = cJSON_CreateObject(), *ca = cJSON_CreateArray();
         cJSON_AddStringToObject(o, "model", m.name);
@@ -231,12 +209,10 @@ int cmd_passkey(int argc, char **argv)
     }
     printf("accuracy: log-prob %.1f%%, greedy %.1f%% over %d trials\n", 100.0 * tot_lp / tot, 100.0 * tot_gen / tot, tot);
 out:
-    if (have_ws) eval_passkey_ws_free(&ws);
-    if (have_ctx) model_ctx_free(&c);
+    eval_passkey_study_free(&st);
     if (m.mem) model_free(&m);
     free(filler);
-    free(cells);
-    free(tr);
+    free(sp);
     free(used);
     free(ra);
     return rc;

@@ -339,22 +339,12 @@ int cmd_ppl(int argc, char **argv)
     if (model_ctx_init(&c, &m, &cp, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     have_ctx = 1;
     loss = calloc((size_t)ctx, sizeof *loss);
-    model_ppl_result r;
+    eval_ppl_result r;
     int show = !json && isatty(2);
     if (!loss) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    if (use_eval) {
-        eval_ppl_result er;
-        eval_ppl_opts po = { max_chunks, score, block };
-        if (eval_ppl(&c, tok, n, ctx, &po, &er, loss, progress_cb, &show, &err)) {
-            rc = cmd_error(cmd, 1, "%s", err.msg);
-            goto out;
-        }
-        r.ppl = er.ppl;
-        r.nll = er.nll;
-        r.nll_stderr = er.nll_stderr;
-        r.n_chunks = er.n_chunks;
-        r.n_scored = er.n_scored;
-    } else if (model_perplexity(&c, tok, n, ctx, &r, loss, progress_cb, &show, &err)) {
+    /* without --max-chunks/--score/--block: every chunk, llama.cpp's scoring (the text has >= 2 chunks) */
+    eval_ppl_opts po = { max_chunks, score, block };
+    if (eval_ppl(&c, tok, n, ctx, &po, &r, loss, progress_cb, &show, &err)) {
         rc = cmd_error(cmd, 1, "%s", err.msg);
         goto out;
     }

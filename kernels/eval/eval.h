@@ -150,6 +150,38 @@ int eval_passkey_grid(model_ctx *c, eval_passkey_ws *ws, const int *lengths, int
                       eval_passkey_cell *cells, eval_passkey_trial *trial_out, eval_progress progress, void *u,
                       rope_error *err);
 
+/* A whole passkey study on a model, as `ropescope passkey` and the explorer's worker run it. */
+#define EVAL_PASSKEY_MAX_LIST 32
+
+typedef struct eval_passkey_spec {
+    int            lengths[EVAL_PASSKEY_MAX_LIST]; /* episode lengths, tokens (>= CORPUS_TASK_MIN) */
+    int            n_lengths;   /* 0 = L/2, L, 2L, 4L, 8L (L = eval_base_ctx), those in range */
+    double         depths[EVAL_PASSKEY_MAX_LIST];  /* key depths in [0, 1] */
+    int            n_depths;    /* 0 = 0, 0.25, 0.5, 0.75, 1 */
+    int            trials;      /* per cell */
+    int            n_alt;       /* alternative keys per trial (<= EVAL_PASSKEY_MAX_ALT) */
+    uint64_t       seed;
+    const uint8_t *filler;      /* NULL = the grass sentences */
+    size_t         n_filler;
+    int            n_threads;
+    model_kv_mode  kv;
+    rope_params    rope;        /* the method, as given, at every length */
+} eval_passkey_spec;
+
+typedef struct eval_passkey_study {
+    int                 n_cells;    /* n_lengths·n_depths */
+    eval_passkey_cell  *cells;      /* [n_lengths][n_depths] */
+    eval_passkey_trial *trials;     /* [n_lengths][n_depths][trials] */
+    int                 lp_correct, gen_correct, n_trials; /* totals over every cell */
+} eval_passkey_study;
+
+/* Fills the defaults of s in place (lengths, depths), makes a context for the longest length, runs the
+ * grid and totals it. -1 with one line on failure; -2 when the model cannot hold a context of the
+ * longest length (err holds the engine's reason). progress counts trials; non-zero cancels. */
+int  eval_passkey_study_run(const model *m, eval_passkey_spec *s, eval_passkey_study *r, eval_progress progress,
+                            void *u, rope_error *err);
+void eval_passkey_study_free(eval_passkey_study *r);
+
 /* --- generation -------------------------------------------------------------------------------- */
 
 /* From an empty cache: evaluates prompt[0..n_prompt) and appends n_gen greedy tokens to out

@@ -189,3 +189,63 @@ int eval_passkey_grid(model_ctx *c, eval_passkey_ws *ws, const int *lengths, int
         }
     return 0;
 }
+
+void eval_passkey_study_free(eval_passkey_study *r)
+{
+    free(r->cells);
+    free(r->trials);
+    memset(r, 0, sizeof *r);
+}
+
+int eval_passkey_study_run(const model *m, eval_passkey_spec *s, eval_passkey_study *r, eval_progress progress,
+                           void *u, rope_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int L = eval_base_ctx(m);
+    if (!s->n_lengths) {
+        static const double mult[] = { 0.5, 1, 2, 4, 8 };
+        for (int j = 0; j < 5; j++)
+            if (L * mult[j] >= CORPUS_TASK_MIN && L * mult[j] <= (1 << 24)) s->lengths[s->n_lengths++] = (int)(L * mult[j]);
+        if (!s->n_lengths) s->lengths[s->n_lengths++] = CORPUS_TASK_MIN;
+    }
+    if (!s->n_depths) {
+        for (int k = 0; k < 5; k++) s->depths[k] = k / 4.0;
+        s->n_depths = 5;
+    }
+    if (s->trials < 1) return rope_fail(err, "passkey: %d trials per cell; use 1 or more", s->trials);
+    int longest = 0;
+    for (int j = 0; j < s->n_lengths; j++) longest = s->lengths[j] > longest ? s->lengths[j] : longest;
+    model_ctx c;
+    model_ctx_params cp;
+    model_ctx_params_default(m, &cp);
+    cp.n_ctx = longest;
+    cp.n_threads = s->n_threads;
+    cp.logits_all = 1;
+    cp.kv_mode = s->kv;
+    cp.rope = s->rope;
+    if (model_ctx_init(&c, m, &cp, err)) return -2;
+    eval_passkey_ws ws;
+    if (eval_passkey_ws_init(&ws, longest, s->n_alt, err)) {
+        model_ctx_free(&c);
+        return -1;
+    }
+    int rc = 0;
+    r->n_cells = s->n_lengths * s->n_depths;
+    r->cells = calloc((size_t)r->n_cells, sizeof *r->cells);
+    r->trials = calloc((size_t)r->n_cells * s->trials, sizeof *r->trials);
+    if (!r->cells || !r->trials) rc = rope_fail(err, "out of memory");
+    else rc = eval_passkey_grid(&c, &ws, s->lengths, s->n_lengths, s->depths, s->n_depths, s->trials, s->seed,
+                                s->filler, s->n_filler, r->cells, r->trials, progress, u, err);
+    eval_passkey_ws_free(&ws);
+    model_ctx_free(&c);
+    if (rc) {
+        eval_passkey_study_free(r);
+        return -1;
+    }
+    for (int k = 0; k < r->n_cells; k++) {
+        r->lp_correct += r->cells[k].lp_correct;
+        r->gen_correct += r->cells[k].gen_correct;
+        r->n_trials += r->cells[k].trials;
+    }
+    return 0;
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "gguf_rope.h"
 
 #define PAD_FLOATS 16   /* each array starts on a 64-byte boundary */
 
@@ -147,47 +148,10 @@ static int get_count(const gguf_file *f, const char *key, int required, uint32_t
 
 int model_rope_from_gguf(const gguf_file *f, const model_hparams *hp, rope_params *p, rope_error *err)
 {
-    rope_error e;
     rope_params_init(p);
     p->head_dim = hp->head_dim;
     p->orig_ctx = p->max_pos = hp->ctx_train;
-    float base = 10000.0f, factor = 1.0f, attn = 1.0f, lin = 0.0f;
-    uint32_t orig = 0;
-    const char *type = NULL;
-    if (gguf_get_f32(f, "llama.rope.freq_base", &base, &e) < 0 ||
-        gguf_get_f32(f, "llama.rope.scaling.factor", &factor, &e) < 0 ||
-        gguf_get_f32(f, "llama.rope.scale_linear", &lin, &e) < 0 ||
-        gguf_get_f32(f, "llama.rope.scaling.attn_factor", &attn, &e) < 0 ||
-        gguf_get_u32(f, "llama.rope.scaling.original_context_length", &orig, &e) < 0 ||
-        gguf_get_str(f, "llama.rope.scaling.type", &type, &e) < 0)
-        return rope_fail(err, "%s", e.msg);
-    if (!gguf_get(f, "llama.rope.scaling.factor") && lin > 0.0f) factor = lin;
-    if (!(base > 1.0f && isfinite(base)))
-        return rope_fail(err, "llama.rope.freq_base = %g; it must be a finite number > 1", (double)base);
-    if (factor == 0.0f) factor = 1.0f;     /* llama.cpp treats 0 as "no scaling" */
-    if (!(factor >= 1.0f && isfinite(factor)))
-        return rope_fail(err, "llama.rope.scaling.factor = %g; ropescope supports factors >= 1", (double)factor);
-    p->base = base;
-    p->factor = factor;
-    if (orig) p->orig_ctx = (int)orig;
-    if (!type) type = factor > 1.0f ? "linear" : "none";
-    if (strcmp(type, "none") == 0) {
-        p->method = ROPE_NONE;
-        p->factor = 1.0;
-    } else if (strcmp(type, "linear") == 0) {
-        p->method = factor > 1.0f ? ROPE_LINEAR : ROPE_NONE;
-    } else if (strcmp(type, "yarn") == 0) {
-        p->method = ROPE_YARN;
-        if (attn != 1.0f) {                /* llama.cpp: magnitude = attn_factor·(1 + 0.1·ln s) */
-            p->has_attention_factor = 1;
-            p->attention_factor = attn * rope_mscale(factor, 1.0);
-        }
-    } else {
-        return rope_fail(err, "llama.rope.scaling.type = \"%s\" is not supported here; use none, linear or yarn", type);
-    }
-    if (attn != 1.0f && p->method != ROPE_YARN)
-        return rope_fail(err, "llama.rope.scaling.attn_factor = %g is supported only with yarn scaling", (double)attn);
-    return 0;
+    return gguf_get_rope(f, "llama", p, err);
 }
 
 typedef struct want_tensor {
@@ -381,9 +345,6 @@ int model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch
     if (wtype == GGUF_DTYPE_Q8_0 && (hp->d_model % 32 || (hp->n_head * hp->head_dim) % 32 || hp->n_ff % 32))
         return rope_fail(err, "Q8_0 needs d_model, n_head·head_dim and n_ff to be multiples of 32");
     const rope_params *rp = &m->rope;
-    if (rp->method != ROPE_NONE && rp->method != ROPE_LINEAR && rp->method != ROPE_YARN)
-        return rope_fail(err, "method %s cannot be stored in a llama GGUF (llama.cpp reads none, linear and yarn)",
-                         rope_method_get(rp->method) ? rope_method_get(rp->method)->name : "?");
     int ok = 0;
     ok |= gguf_set_str(f, "general.architecture", "llama");
     ok |= gguf_set_str(f, "general.name", m->name[0] ? m->name : "ropescope");
@@ -400,14 +361,8 @@ int model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch
     }
     ok |= gguf_set_f32(f, "llama.attention.layer_norm_rms_epsilon", hp->norm_eps);
     ok |= gguf_set_u32(f, "llama.rope.dimension_count", (uint32_t)hp->head_dim);
-    ok |= gguf_set_f32(f, "llama.rope.freq_base", (float)rp->base);
+    if (gguf_set_rope(f, "llama", rp, hp->ctx_train, err)) return -1; /* every key the reader knows */
     ok |= gguf_set_u32(f, "llama.vocab_size", (uint32_t)hp->n_vocab);
-    if (rp->method == ROPE_LINEAR || rp->method == ROPE_YARN) {
-        ok |= gguf_set_str(f, "llama.rope.scaling.type", rp->method == ROPE_LINEAR ? "linear" : "yarn");
-        ok |= gguf_set_f32(f, "llama.rope.scaling.factor", (float)rp->factor);
-        if (rp->method == ROPE_YARN)
-            ok |= gguf_set_u32(f, "llama.rope.scaling.original_context_length", (uint32_t)rp->orig_ctx);
-    }
     /* byte-vocabulary SPM tokenizer (gguf-llama.md §2) */
     char names[MODEL_VOCAB][8];
     const char *tok[MODEL_VOCAB];

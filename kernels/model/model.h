@@ -1,6 +1,6 @@
 /* kernels/model/model.h — the llama-style byte-level transformer: weights (loaded from or saved to GGUF),
- * an inference context (KV cache, RoPE cos/sin cache, scratch, thread pool), sampling and
- * llama.cpp-style perplexity.
+ * an inference context (KV cache, RoPE cos/sin cache, scratch, thread pool) and sampling. Perplexity
+ * is scored by kernels/eval (eval_ppl), the one scorer.
  *
  * Contract: the architecture is llama as llama.cpp runs it (reference/gguf-llama.md §1): RMSNorm,
  * SwiGLU, RoPE on adjacent pairs (x[2i], x[2i+1]), MHA or GQA (consecutive query heads share a kv
@@ -211,23 +211,5 @@ void model_sampler_init(model_sampler *s, float temperature, int top_k, float to
  * softmax(logits/T), keep the top_k most likely, then the smallest prefix with mass >= top_p,
  * renormalise and draw. */
 int  model_sample(model_sampler *s, const float *logits, int n_vocab);
-
-/* --- perplexity ---------------------------------------------------------------------------------- */
-typedef struct model_ppl_result {
-    double ppl;            /* exp(mean NLL) over every scored token of every chunk */
-    double nll;            /* mean NLL, nats */
-    double nll_stderr;     /* standard error of the mean NLL */
-    int    n_chunks;
-    long   n_scored;
-} model_ppl_result;
-
-/* Scores tokens the way llama.cpp's perplexity tool does (gguf-llama.md §5): ⌊n/chunk⌋ chunks of
- * `chunk` tokens, each evaluated from an empty cache at positions 0…chunk−1; predictions at
- * positions chunk/2 … chunk−2 are scored. c must have n_ctx >= chunk and logits_all. If loss_pos is
- * not NULL it receives, for p in [0, chunk−1), the mean NLL of predicting token p+1 across chunks.
- * progress (may be NULL) is called after each chunk; a non-zero return cancels (-1, "cancelled"). */
-int model_perplexity(model_ctx *c, const int *tokens, long n_tokens, int chunk, model_ppl_result *r,
-                     double *loss_pos, int (*progress)(void *u, int done, int total), void *u,
-                     rope_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "model.h"
+#include "kern_rope.h"
 
 #define ATT_BLOCK 64     /* query rows per attention work item */
 
@@ -221,26 +222,8 @@ const float *model_logits(const model_ctx *c, int i)
 
 static void fill_cs(model_ctx *c, int lo, int hi)
 {
-    const rope_table *t = &c->table;
-    int np = t->n_pairs;
-    double mag = t->magnitude;
-    for (int p = lo; p < hi; p++) {
-        float *cs = c->rope_cos + (size_t)p * np, *sn = c->rope_sin + (size_t)p * np;
-        if (c->cp.angles == MODEL_ANGLES_F32) {
-            float fp = (float)p, fm = (float)mag;
-            for (int i = 0; i < np; i++) {
-                float a = fp * t->pair[i].inv_freq_f32;
-                cs[i] = fm * cosf(a);
-                sn[i] = fm * sinf(a);
-            }
-        } else {
-            for (int i = 0; i < np; i++) {
-                double a = (double)p * t->pair[i].theta_scaled;
-                cs[i] = (float)(mag * cos(a));
-                sn[i] = (float)(mag * sin(a));
-            }
-        }
-    }
+    kern_rope_cossin(&c->table, c->cp.angles == MODEL_ANGLES_F32 ? KERN_ANGLES_F32 : KERN_ANGLES_F64, lo, hi,
+                     c->rope_cos, c->rope_sin);
 }
 
 static void ensure_cs(model_ctx *c, int a, int end)

@@ -1,5 +1,5 @@
 /* kernels/model/model_sample.c — next-token sampling (greedy, temperature, top-k, top-p with a seeded
- * xorshift generator) and llama.cpp-style perplexity over fixed-size chunks. */
+ * xorshift generator). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,57 +76,4 @@ int model_sample(model_sampler *s, const float *logits, int n)
         if (u < acc) return c[i].id;
     }
     return c[k - 1].id;
-}
-
-/* −log softmax(logits)[target], in double */
-static double nll(const float *logits, int n, int target)
-{
-    double mx = logits[0];
-    for (int i = 1; i < n; i++) mx = logits[i] > mx ? logits[i] : mx;
-    double s = 0.0;
-    for (int i = 0; i < n; i++) s += exp((double)logits[i] - mx);
-    return log(s) + mx - logits[target];
-}
-
-int model_perplexity(model_ctx *c, const int *tokens, long n_tokens, int chunk, model_ppl_result *r,
-                     double *loss_pos, int (*progress)(void *u, int done, int total), void *u, rope_error *err)
-{
-    memset(r, 0, sizeof *r);
-    if (chunk < 4) return rope_fail(err, "perplexity chunks of %d tokens are too short; use --ctx 4 or more", chunk);
-    if (chunk > c->cp.n_ctx)
-        return rope_fail(err, "chunk of %d tokens exceeds the context's %d", chunk, c->cp.n_ctx);
-    if (!c->cp.logits_all) return rope_fail(err, "perplexity needs a context created with logits_all");
-    if (n_tokens < 2L * chunk)
-        return rope_fail(err, "the text has %ld tokens; perplexity at --ctx %d needs at least %d (two chunks)",
-                         n_tokens, chunk, 2 * chunk);
-    int n_chunks = (int)(n_tokens / chunk);
-    int V = c->m->hp.n_vocab;
-    int first = chunk / 2;
-    double sum = 0.0, sum2 = 0.0;
-    long count = 0;
-    if (loss_pos) memset(loss_pos, 0, (size_t)(chunk - 1) * sizeof *loss_pos);
-    for (int k = 0; k < n_chunks; k++) {
-        const int *tk = tokens + (long)k * chunk;
-        model_ctx_reset(c);
-        if (model_eval(c, tk, chunk, err)) return -1;
-        for (int p = 0; p < chunk - 1; p++) {
-            if (p < first && !loss_pos) continue;
-            double l = nll(model_logits(c, p), V, tk[p + 1]);
-            if (loss_pos) loss_pos[p] += l / n_chunks;
-            if (p >= first) {
-                sum += l;
-                sum2 += l * l;
-                count++;
-            }
-        }
-        if (progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
-    }
-    model_ctx_reset(c);
-    r->n_chunks = n_chunks;
-    r->n_scored = count;
-    r->nll = sum / count;
-    double var = sum2 / count - r->nll * r->nll;
-    r->nll_stderr = count > 1 && var > 0 ? sqrt(var / (count - 1)) : 0.0;
-    r->ppl = exp(r->nll);
-    return 0;
 }

@@ -37,18 +37,10 @@
 
 /* --- the model --------------------------------------------------------------------------------- */
 
-typedef struct train_hparams {
-    int   n_vocab;     /* 256 */
-    int   d_model;     /* llama.embedding_length */
-    int   n_layer;     /* llama.block_count */
-    int   n_head;      /* llama.attention.head_count */
-    int   n_head_kv;   /* llama.attention.head_count_kv; divides n_head */
-    int   head_dim;    /* elements per head (even); llama.cpp needs d_model = n_head·head_dim */
-    int   n_ff;        /* llama.feed_forward_length */
-    int   tied;        /* 1: no output.weight; the output projection is token_embd */
-    float norm_eps;    /* llama.attention.layer_norm_rms_epsilon */
-    int   ctx_train;   /* llama.context_length: tokens per training sequence */
-} train_hparams;
+/* The trainer's architecture is the model's hparams (model.h): one struct, so a trained model is saved
+ * and a saved one fine-tuned without a field-by-field copy. ctx_train is the tokens per training
+ * sequence. */
+typedef model_hparams train_hparams;
 
 /* Offsets (in floats) of one layer's tensors in the parameter block. */
 typedef struct train_layer_off {

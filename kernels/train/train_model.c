@@ -170,23 +170,6 @@ void train_model_randomize(train_model *m, uint64_t seed)
 
 /* --- conversion to and from the engine's model (its GGUF reader/writer is the one the project uses) --- */
 
-static model_hparams to_model_hp(const train_hparams *hp)
-{
-    model_hparams h;
-    memset(&h, 0, sizeof h);
-    h.n_vocab = hp->n_vocab;
-    h.d_model = hp->d_model;
-    h.n_layer = hp->n_layer;
-    h.n_head = hp->n_head;
-    h.n_head_kv = hp->n_head_kv;
-    h.head_dim = hp->head_dim;
-    h.n_ff = hp->n_ff;
-    h.ctx_train = hp->ctx_train;
-    h.norm_eps = hp->norm_eps;
-    h.tied = hp->tied;
-    return h;
-}
-
 /* Copies n floats between the two layouts (dir 0: train → model, 1: model → train). */
 static void xfer(float *mdl, float *trn, size_t n, int dir)
 {
@@ -244,8 +227,7 @@ int train_rope_exportable(const rope_params *p, rope_error *err)
 
 int train_model_to_model(const train_model *m, model *out, rope_error *err)
 {
-    model_hparams h = to_model_hp(&m->hp);
-    if (model_alloc(out, &h, err)) return -1;
+    if (model_alloc(out, &m->hp, err)) return -1;
     if (exportable_rope(&m->rope, &out->rope, err)) { model_free(out); return -1; }
     snprintf(out->name, sizeof out->name, "%s", m->name);
     xfer_all(out, (train_model *)m, 0);
@@ -254,18 +236,7 @@ int train_model_to_model(const train_model *m, model *out, rope_error *err)
 
 int train_model_from_model(train_model *m, const model *src, rope_error *err)
 {
-    train_hparams hp;
-    memset(&hp, 0, sizeof hp);
-    hp.n_vocab = src->hp.n_vocab;
-    hp.d_model = src->hp.d_model;
-    hp.n_layer = src->hp.n_layer;
-    hp.n_head = src->hp.n_head;
-    hp.n_head_kv = src->hp.n_head_kv;
-    hp.head_dim = src->hp.head_dim;
-    hp.n_ff = src->hp.n_ff;
-    hp.ctx_train = src->hp.ctx_train;
-    hp.norm_eps = src->hp.norm_eps;
-    hp.tied = src->hp.tied;
+    train_hparams hp = src->hp;
     if (train_model_init(m, &hp, err)) return -1;
     m->rope = src->rope;
     snprintf(m->name, sizeof m->name, "%s", src->name);

@@ -9,6 +9,7 @@
 #include <cblas.h>
 #include <immintrin.h>
 #include "train.h"
+#include "kern_rope.h"
 
 #define BQ        64     /* attention query block, rows */
 #define N_CACHE   4      /* cos/sin caches (one per distinct length for the dynamic methods) */
@@ -315,13 +316,8 @@ static int get_cache(train_ctx *c, int len, rope_error *err)
     rope_error e;
     if (rope_table_compute(&p, t, &e)) { free(t); return rope_fail(err, "RoPE: %s", e.msg); }
     rope_cache *rc = &c->cache[k];
-    int np = c->n_pairs, n = c->rope_uses_len ? len : c->max_seq;
-    for (int pos = 0; pos < n; pos++)
-        for (int i = 0; i < np; i++) {
-            double a = (double)pos * t->pair[i].theta_scaled;
-            rc->cs[(size_t)pos * np + i] = (float)(t->magnitude * cos(a));
-            rc->sn[(size_t)pos * np + i] = (float)(t->magnitude * sin(a));
-        }
+    int n = c->rope_uses_len ? len : c->max_seq;   /* rows [n][n_pairs]; n_pairs = head_dim/2 (checked in set_rope) */
+    kern_rope_cossin(t, KERN_ANGLES_F64, 0, n, rc->cs, rc->sn);
     free(t);
     rc->key = key;
     rc->valid = 1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rope_config.h"
+#include "rope_gguf_keys.h"
 #include "rope_reason.h"
 
 #define MAX_TOKENS (1 << 30)
@@ -622,36 +623,54 @@ static void tensor(exporter *e, const char *name, const double *v /* [n] */, int
     put(e, "\n");
 }
 
-static void gguf_yarn(exporter *e, const char *arch)
+/* Prints the keys the one GGUF map (rope_gguf_keys.c) gives for q: the list the GGUF writer stores.
+ * deepseek2 has no attn_factor key; its YaRN magnitude comes from yarn_log_multiplier instead. */
+static int gguf_map_keys(exporter *e, const char *arch, const rope_params *q, rope_error *err)
+{
+    rope_gguf_keys k;
+    if (rope_gguf_keys_from_params(q, q->orig_ctx, &k, err)) return -1;
+    int ds = strcmp(arch, "deepseek2") == 0;
+    for (int i = 0; i < k.n; i++) {
+        const rope_gguf_kv *it = &k.kv[i];
+        const char *suf = it->info->suffix;
+        if (ds && strcmp(suf, "rope.scaling.attn_factor") == 0) continue;
+        if (it->info->type == ROPE_GGUF_F32) kv_f32(e, arch, suf, it->num);
+        else if (it->info->type == ROPE_GGUF_U32) kv_u32(e, arch, suf, (int)it->num);
+        else kv(e, arch, suf, "string", it->str);
+        if (ds && strcmp(suf, "rope.scaling.original_context_length") == 0 && q->mscale_all_dim != 0.0)
+            kv_f32(e, arch, "rope.scaling.yarn_log_multiplier", 0.1 * q->mscale_all_dim);
+    }
+    return 0;
+}
+
+static int gguf_yarn(exporter *e, const char *arch, rope_error *err)
 {
     const rope_params *p = e->p;
     double s = p->factor, ggml = rope_mscale(s, 1.0);
-    kv(e, arch, "rope.scaling.type", "string", "yarn");
-    kv_f32(e, arch, "rope.scaling.factor", s);
-    kv_u32(e, arch, "rope.scaling.original_context_length", p->orig_ctx);
+    rope_params q = *p;
+    q.method = ROPE_YARN; /* dynamic YaRN: static at its factor; NTK-by-parts: YaRN at its magnitude (1) */
+    if (p->method == ROPE_NTK_PARTS) {
+        q.has_attention_factor = 1;
+        q.attention_factor = e->t->magnitude;
+    }
+    if (gguf_map_keys(e, arch, &q, err)) return -1;
     if (strcmp(arch, "deepseek2") == 0) {
-        if (p->mscale_all_dim != 0.0) {
-            kv_f32(e, arch, "rope.scaling.yarn_log_multiplier", 0.1 * p->mscale_all_dim);
+        if (p->mscale_all_dim != 0.0)
             note(e, "deepseek2 reads yarn_log_multiplier (the converter writes 0.1*mscale_all_dim, loaders "
                     "after PR #17945 divide by 0.1) and puts get_mscale(s, mscale_all_dim)^2 = %.6f into kq_scale",
                  pow(rope_mscale(s, p->mscale_all_dim), 2.0));
-        }
     } else if (fabs(e->t->magnitude - ggml) > 1e-9) {
-        kv_f32(e, arch, "rope.scaling.attn_factor", e->t->magnitude / ggml);
         note(e, "attn_factor %.6f = magnitude %.6f / (0.1*ln(s)+1): llama.cpp's YaRN path multiplies its "
                 "recomputed magnitude by it (the converter's yarn_attn_factor would be overwritten)",
              e->t->magnitude / ggml, e->t->magnitude);
     }
-    if (rope_beta_fast(p) != ROPE_BETA_FAST_DEFAULT || rope_beta_slow(p) != ROPE_BETA_SLOW_DEFAULT) {
-        kv_f32(e, arch, "rope.scaling.yarn_beta_fast", rope_beta_fast(p));
-        kv_f32(e, arch, "rope.scaling.yarn_beta_slow", rope_beta_slow(p));
-        if (strcmp(arch, "llama") == 0)
-            note(e, "the llama loader ignores yarn_beta_fast/slow in GGUF metadata (it uses 32/1): pass "
-                    "--yarn-beta-fast %g --yarn-beta-slow %g at run time", rope_beta_fast(p), rope_beta_slow(p));
-    }
+    if ((rope_beta_fast(p) != ROPE_BETA_FAST_DEFAULT || rope_beta_slow(p) != ROPE_BETA_SLOW_DEFAULT) && strcmp(arch, "llama") == 0)
+        note(e, "the llama loader ignores yarn_beta_fast/slow in GGUF metadata (it uses 32/1): pass "
+                "--yarn-beta-fast %g --yarn-beta-slow %g at run time", rope_beta_fast(p), rope_beta_slow(p));
     note_truncate(e, "llama.cpp");
     if (p->method == ROPE_DYNAMIC_YARN)
         note(e, "no dynamic YaRN in GGUF: static YaRN at factor %g", s);
+    return 0;
 }
 
 static void gguf_llama3(exporter *e)
@@ -681,19 +700,24 @@ static void gguf_longrope(exporter *e, const char *arch)
                 "config's factor/attention_factor give %.6f", e->ctx, p->orig_ctx, p->orig_ctx, attn, e->t->magnitude);
 }
 
-static void export_gguf(exporter *e)
+/* none, linear and YaRN (and the NTK family baked into freq_base) print through the one GGUF map;
+ * llama3 and LongRoPE, which GGUF holds as tensors, print here. */
+static int export_gguf(exporter *e, rope_error *err)
 {
     const rope_params *p = e->p;
     const char *arch = gguf_arch(e->c);
     kv_u32(e, arch, "context_length", e->ctx);
     kv_u32(e, arch, "rope.dimension_count", e->t->rot_dim);
-    double base = p->method == ROPE_DYNAMIC ? dynamic_base_at(p, e->t->rot_dim, e->ctx) : export_base(e);
-    kv_f32(e, arch, "rope.freq_base", base);
+    rope_params q = *p;
     switch (p->method) {
     case ROPE_NONE:
     case ROPE_NTK:
     case ROPE_DYNAMIC:
-        kv(e, arch, "rope.scaling.type", "string", "none");
+        q.method = ROPE_NONE;
+        q.factor = 1.0;
+        q.base = p->method == ROPE_DYNAMIC ? dynamic_base_at(p, e->t->rot_dim, e->ctx) : export_base(e);
+        if (gguf_map_keys(e, arch, &q, err)) return -1;
+        kv(e, arch, "rope.scaling.type", "string", "none"); /* stated, though a reader assumes it */
         if (p->method == ROPE_DYNAMIC)
             note(e, "no dynamic NTK in GGUF: freq_base is the base transformers reaches at %d tokens, baked "
                     "for every length", e->ctx);
@@ -701,17 +725,18 @@ static void export_gguf(exporter *e)
             note(e, "NTK-aware has no scaling type: the scaled base is written as freq_base");
         break;
     case ROPE_LINEAR:
-        kv(e, arch, "rope.scaling.type", "string", "linear");
-        kv_f32(e, arch, "rope.scaling.factor", p->factor);
+        if (gguf_map_keys(e, arch, &q, err)) return -1;
         break;
     case ROPE_LLAMA3:
+        kv_f32(e, arch, "rope.freq_base", export_base(e));
         gguf_llama3(e);
         break;
     case ROPE_LONGROPE:
+        kv_f32(e, arch, "rope.freq_base", export_base(e));
         gguf_longrope(e, arch);
         break;
     default:
-        gguf_yarn(e, arch);
+        if (gguf_yarn(e, arch, err)) return -1;
         break;
     }
     const char *mt = e->c->model_type;
@@ -720,6 +745,7 @@ static void export_gguf(exporter *e)
     else if (*mt && strcmp(mt, "llama") != 0 && strcmp(mt, "mistral") != 0)
         note(e, "keys for llama.cpp's llama arch; a converted %s model names them after its own arch "
                 "(same suffixes and types)", mt);
+    return 0;
 }
 
 /* --- entry ------------------------------------------------------------------------------------------ */
@@ -767,7 +793,12 @@ int rope_export(const rope_config *c, rope_export_format f, int ctx, rope_buf *o
     case ROPE_EXPORT_HF_V5: export_hf(&e, 1); break;
     case ROPE_EXPORT_VLLM: export_vllm(&e); break;
     case ROPE_EXPORT_LLAMACPP: export_llamacpp(&e); break;
-    default: export_gguf(&e); break;
+    default:
+        if (export_gguf(&e, &e2)) {
+            free(t);
+            return rope_fail(err, "export: %s", e2.msg);
+        }
+        break;
     }
     free(t);
     if (e.oom)

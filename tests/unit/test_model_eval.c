@@ -1,10 +1,11 @@
 /* tests/unit/test_model_eval.c — sampling against closed-form distributions (temperature, top-k,
- * top-p, determinism by seed) and perplexity against the reference forward pass scored by hand the
- * way llama.cpp's perplexity tool scores (second half of each chunk). */
+ * top-p, determinism by seed) and eval_ppl (the one perplexity scorer) against the reference forward
+ * pass scored by hand the way llama.cpp's perplexity tool scores (second half of each chunk). */
 #include <stdint.h>
 #include <stdio.h>
 #include "check.h"
 #include "model_ref.h"
+#include "eval.h"
 
 static void freq(model_sampler *s, const float *lg, int n, int draws, double *out)
 {
@@ -80,9 +81,10 @@ static void test_ppl(void)
     cp.n_batch = 10;
     model_ctx c;
     CHECK_INT(model_ctx_init(&c, &m, &cp, &err), 0);
-    model_ppl_result r;
+    eval_ppl_result r;
+    const eval_ppl_opts half = { 0, EVAL_SCORE_HALF, 0 };
     double loss_pos[CH - 1];
-    CHECK_INT(model_perplexity(&c, tok, NT, CH, &r, loss_pos, NULL, NULL, &err), 0);
+    CHECK_INT(eval_ppl(&c, tok, NT, CH, &half, &r, loss_pos, NULL, NULL, &err), 0);
     CHECK_INT(r.n_chunks, 3);
     CHECK_INT(r.n_scored, 3 * (CH - 1 - CH / 2));
     /* by hand: each chunk alone, reference logits, NLL of tokens CH/2+1 … CH−1 */
@@ -109,9 +111,9 @@ static void test_ppl(void)
     for (int p = 0; p < CH - 1; p++) CHECK_NEAR(loss_pos[p], pos[p], 1e-4);
     CHECK(r.nll_stderr > 0 && r.nll_stderr < r.nll);
     /* too little text, too long a chunk */
-    CHECK_INT(model_perplexity(&c, tok, 2 * CH - 1, CH, &r, NULL, NULL, NULL, &err), -1);
-    CHECK_HAS(err.msg, "at least 48");
-    CHECK_INT(model_perplexity(&c, tok, NT, 40, &r, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(eval_ppl(&c, tok, CH - 1, CH, &half, &r, NULL, NULL, NULL, &err), -1);
+    CHECK_HAS(err.msg, "at least 24");
+    CHECK_INT(eval_ppl(&c, tok, NT, 40, &half, &r, NULL, NULL, NULL, &err), -1);
     model_ctx_free(&c);
     model_free(&m);
 }
