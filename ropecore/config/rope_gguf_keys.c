@@ -109,13 +109,13 @@ int rope_gguf_keys_from_params(const rope_params *p, int implied_orig_ctx, rope_
         }
         double mag = t->magnitude, ggml = rope_mscale(p->factor, 1.0);
         free(t);
-        double bf = p->beta_fast != 0.0 ? p->beta_fast : 32.0, bs = p->beta_slow != 0.0 ? p->beta_slow : 1.0;
+        double bf = rope_beta_fast(p), bs = rope_beta_slow(p);
         bad |= rope_gguf_keys_add(out, "rope.scaling.type", 0, "yarn");
         bad |= rope_gguf_keys_add(out, "rope.scaling.factor", p->factor, NULL);
         bad |= rope_gguf_keys_add(out, "rope.scaling.original_context_length", p->orig_ctx, NULL);
         if (fabs(mag - ggml) > 1e-9) /* llama.cpp: magnitude = attn_factor·(0.1·ln s + 1) */
             bad |= rope_gguf_keys_add(out, "rope.scaling.attn_factor", mag / ggml, NULL);
-        if (bf != 32.0 || bs != 1.0) {
+        if (bf != ROPE_BETA_FAST_DEFAULT || bs != ROPE_BETA_SLOW_DEFAULT) {
             bad |= rope_gguf_keys_add(out, "rope.scaling.yarn_beta_fast", bf, NULL);
             bad |= rope_gguf_keys_add(out, "rope.scaling.yarn_beta_slow", bs, NULL);
         }
