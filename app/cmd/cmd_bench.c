@@ -14,6 +14,7 @@ static const struct { const char *name; int (*run)(int, char **); const char *su
     { "model", bench_model, "transformer prefill/decode tok/s (pp512/tg128, like llama-bench)" },
     { "train", bench_train, "trainer tok/s on the PyTorch anchor shapes (forward + backward + AdamW)" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
+    { "window", bench_window, "window frame time (p50/p99) with all panels at 1600x1000, software-rendered" },
 };
 #define N_TARGETS ((int)(sizeof targets / sizeof targets[0]))
 
