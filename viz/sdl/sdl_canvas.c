@@ -208,11 +208,17 @@ static void round_shape(sdl_canvas *c, double cx, double cy, double r, double wi
     double out = r + (width > 0 ? 0.5 * width : 0.0), in = width > 0 ? r - 0.5 * width : -1.0;
     int x0 = (int)floor(cx - out - 1), x1 = (int)ceil(cx + out + 1);
     int y0 = (int)floor(cy - out - 1), y1 = (int)ceil(cy + out + 1);
+    double full_in = in < 0 ? out - 0.5 : -1.0, full2 = full_in > 0 ? full_in * full_in : -1.0;
     for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++) {
             if (!inside(c, x, y))
                 continue;
-            double d = hypot(x + 0.5 - cx, y + 0.5 - cy);
+            double ex = x + 0.5 - cx, ey = y + 0.5 - cy, d2 = ex * ex + ey * ey;
+            if (d2 < full2) { /* deep inside a disc: full cover */
+                blend(px(c, x, y), argb, 1.0);
+                continue;
+            }
+            double d = sqrt(d2);
             double cover = fmin(out + 0.5 - d, in < 0 ? 1.0 : d - in + 0.5);
             if (cover > 0)
                 blend(px(c, x, y), argb, cover > 1 ? 1 : cover);

@@ -52,11 +52,21 @@ double sdl_axis_value_y(const plot_axis *a, int py, SDL_Rect area)
 static double fx(const plot_axis *a, double v, SDL_Rect A) { return A.x + plot_axis_frac(a, v) * (A.w - 1) + 0.5; }
 static double fy(const plot_axis *a, double v, SDL_Rect A) { return A.y + (1.0 - plot_axis_frac(a, v)) * (A.h - 1) + 0.5; }
 
+#define CYC_LUT 1024
+
 uint32_t sdl_colormap(double t, int cyclic)
 {
-    if (cyclic) {
+    if (cyclic) { /* the terminal's colour wheel, tabulated once (a heatmap asks per pixel) */
+        static uint32_t lut[CYC_LUT];
+        static int ready;
+        if (!ready) {
+            for (int i = 0; i < CYC_LUT; i++)
+                lut[i] = tui_cyclic_rgb((double)i / CYC_LUT) & 0xFFFFFF;
+            ready = 1;
+        }
         t -= floor(t);
-        return tui_cyclic_rgb(t) & 0xFFFFFF;
+        int i = (int)(t * CYC_LUT + 0.5);
+        return lut[i >= CYC_LUT ? i - CYC_LUT : i];
     }
     /* sequential: five anchors, linear in RGB between them */
     static const uint32_t anchor[5] = { 0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725 };
