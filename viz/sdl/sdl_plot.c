@@ -158,9 +158,9 @@ static void draw_series(sdl_canvas *c, const plot_figure *f, const plot_series *
             sdl_line(c, x - half, y, x + half, y, w, col);
             break;
         case PLOT_BARS: {
-            int x0 = (int)floor(x - half * 0.8), x1 = (int)ceil(x + half * 0.8);
+            int x0 = (int)floor(x - half), x1 = (int)floor(x + half);
             if (x1 <= x0) x1 = x0 + 1;
-            sdl_fill(c, (SDL_Rect){ x0, (int)floor(y), x1 - x0, (int)(bottom - floor(y)) }, sdl_argb(col, 0x70));
+            sdl_fill(c, (SDL_Rect){ x0, (int)floor(y), x1 - x0, (int)(bottom - floor(y)) }, sdl_argb(col, 0x48));
             break;
         }
         }

@@ -22,6 +22,7 @@ int sdl_png_write(SDL_Surface *s, const char *path, rope_error *err)
     if (setjmp(png_jmpbuf(png)))
         goto done;
     png_init_io(png, fp);
+    png_set_compression_level(png, 9);
     png_set_IHDR(png, info, (png_uint_32)s->w, (png_uint_32)s->h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
