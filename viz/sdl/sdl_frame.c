@@ -168,7 +168,7 @@ void sdl_frame_render(sdl_frame *fr, sdl_canvas *c, const tui_chrome *ch, const 
         if (sdl_glue_build((plot_panel_id)id, v, r, c->scale, f, &fr->last_error)) {
             plot_figure_clear(f);
             f->kind = PLOT_KIND_XY;
-            snprintf(f->note, sizeof f->note, "%s", fr->last_error.msg);
+            snprintf(f->note, sizeof f->note, "%.159s", fr->last_error.msg);
         }
         fr->full_lo[id] = f->x.lo;
         fr->full_hi[id] = f->x.hi;
