@@ -17,7 +17,7 @@ esac
 # Debian packages the build, the program and the tests need.
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libncurses-dev libcjson-dev libfftw3-dev libopenblas-dev
-      libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+      libsdl2-dev libsdl2-ttf-dev libpng-dev fonts-dejavu-core
       tmux xvfb python3 python3-numpy bible-kjv)
 
 missing=()

@@ -18,6 +18,7 @@ double bench_median(double *v, int n);
 
 int bench_core(int argc, char **argv);
 int bench_tui(int argc, char **argv);
+int bench_window(int argc, char **argv);
 int bench_model(int argc, char **argv);
 int bench_train(int argc, char **argv);
 int bench_decay(int argc, char **argv);

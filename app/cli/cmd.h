@@ -20,6 +20,7 @@ int cmd_kv(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_overview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
+int cmd_window(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_ppl(int argc, char **argv);
 int cmd_passkey(int argc, char **argv);

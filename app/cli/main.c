@@ -10,7 +10,7 @@ const cmd_entry cmd_table[] = {
     { "export", cmd_export, "write settings for Hugging Face, vLLM, llama.cpp and GGUF" },
     { "lint", cmd_lint, "name the known pitfalls in a config" },
     { "kv", cmd_kv, "KV-cache memory for a geometry and context" },
-    { "bench", cmd_bench, "benchmarks that print figures (core, model, train, tui)" },
+    { "bench", cmd_bench, "benchmarks that print figures (core, model, train, tui, window)" },
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },
     { "gen", cmd_gen, "generate text from a prompt under any RoPE method" },
     { "ppl", cmd_ppl, "perplexity of a text file at a context length, scored like llama.cpp" },
@@ -19,6 +19,7 @@ const cmd_entry cmd_table[] = {
     { "probe", cmd_probe, "does a model copy in context? second/first-copy loss and per-head induction scores" },
     { "compare", cmd_compare, "several methods on one input: perplexity, loss by position, passkey, continuation" },
     { "tui", cmd_tui, "the terminal explorer (also: ropescope with no arguments)" },
+    { "window", cmd_window, "the same explorer in an SDL2 window (drag the β lines); --screenshot writes a PNG" },
     { "train", cmd_train, "train the byte-level llama model (AdamW, resumable checkpoints, GGUF export)" },
     { "finetune", cmd_finetune, "continue a GGUF at a longer context with any RoPE method" },
     { NULL, NULL, NULL }

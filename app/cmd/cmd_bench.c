@@ -15,6 +15,7 @@ static const struct { const char *name; int (*run)(int, char **); const char *su
     { "train", bench_train, "trainer tok/s and share of this machine's measured fp32 peak (forward + backward + AdamW)" },
     { "decay", bench_decay, "attention decay of every layer and head over 32k tokens: FFT path vs the direct O(N^2) sum" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
+    { "window", bench_window, "window frame time (p50/p99) with all panels at 1600x1000, software-rendered" },
 };
 #define N_TARGETS ((int)(sizeof targets / sizeof targets[0]))
 
