@@ -74,7 +74,7 @@ int bench_window(int argc, char **argv)
             e.button.y = y;
             win_app_event(w, &e);
         }
-        w->app.lab.view.position += 97.0;
+        lab_set_position(&w->app.lab, w->app.lab.view.position + 97.0, NULL);
         double t1 = bench_now();
         win_app_render(w);
         double t2 = bench_now();

@@ -236,7 +236,7 @@ static void wheel(win_app *w, int dir, int ctrl)
     int x = w->mx, y = w->my;
     for (int k = 0; k < w->hits.n_params; k++)
         if (in_rect(w->hits.param[k], x, y)) {
-            a->lab.focus = (lab_param)k;
+            lab_focus(&a->lab, (lab_param)k);
             if (lab_step(&a->lab, (lab_param)k, dir, &e))
                 refused(a, &e);
             return;
@@ -264,23 +264,23 @@ static void press(win_app *w, int x, int y, int clicks)
     tui_app *a = &w->app;
     for (int k = 0; k < w->hits.n_params; k++)
         if (in_rect(w->hits.param[k], x, y)) {
-            a->lab.focus = (lab_param)k;
+            lab_focus(&a->lab, (lab_param)k);
             return;
         }
     int id = panel_at(w, x, y);
     if (id < 0)
         return;
-    a->focus_panel = id;
+    plot_layout_focus(&a->layout, id);
     if (clicks >= 2) {
         w->frame.zoomed[id] = 0;
         return;
     }
     if (id == PLOT_PANEL_TABLE) {
         const sdl_fig_hits *h = &w->hits.fig[id];
-        plot_view *v = &a->lab.view;
+        const plot_view *v = &a->lab.view;
         int row = h->row_h > 0 && y >= h->table_y0 ? (y - h->table_y0) / h->row_h : -1;
         if (row >= 0 && row < h->table_rows && v->scroll + row < v->table.n_pairs)
-            v->cursor = v->scroll + row;
+            lab_cursor_set(&a->lab, v->scroll + row, h->table_rows);
         return;
     }
     w->drag = pick(w, id, x, y);

@@ -1,10 +1,11 @@
 /* viz/sdl/sdl_layout_glue.c — where the window calls the panel layout and the panel builders. Today
- * both speak character cells (viz/tui's layout, the panels' cols × rows hint), so pixels are
- * converted at a nominal cell of 8 × 16 pixels (× the HiDPI scale); when the layout and the size
- * hint become renderer-neutral, only this file changes. */
+ * both are sized here in nominal character cells of 8 × 16 pixels (× the HiDPI scale), through the
+ * terminal's rules (tui_layout_panels, tui_size_hint); moving to pixel rules (plot_layout_place and a
+ * plot_size from the font's metrics) changes only this file. */
 #include <math.h>
 #include "sdl_frame.h"
 #include "tui_layout.h"
+#include "tui_screen.h"
 
 #define CELL_W 8.0
 #define CELL_H 16.0
@@ -42,5 +43,6 @@ int sdl_glue_build(plot_panel_id id, const plot_view *v, SDL_Rect r, float scale
     }
     if (cols < 4) cols = 4;
     if (rows < 4) rows = 4;
-    return plot_panel_build(id, v, cols, rows, f, err);
+    plot_size size = tui_size_hint(cols, rows);
+    return plot_panel_build(id, v, &size, f, err);
 }
