@@ -50,6 +50,8 @@ int ropeargs_double(const char *flag, const char *s, double lo, double hi, doubl
     char *end;
     errno = 0;
     double v = strtod(s, &end);
+    if (end != s && *end == '\0' && errno == ERANGE && fabs(v) < 1.0)
+        return rope_fail(err, "%s: '%s' is too close to zero (below 2.2e-308, the smallest normal double)", flag, s);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
         return rope_fail(err, "%s: '%s' is not a finite number", flag, s);
     if (v < lo || v > hi)

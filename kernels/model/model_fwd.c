@@ -596,5 +596,11 @@ int model_eval(model_ctx *c, const int *tokens, int n, rope_error *err)
         forward_block(c, tokens + done, T, lo, T, logits_all ? done : 0);
         done += T;
     }
+    /* a NaN or inf logit would pass as a result (a softmax may map it to ~0): refuse it here, once */
+    size_t nl = (size_t)c->n_logits * (size_t)hp->n_vocab;
+    for (size_t i = 0; i < nl; i++)
+        if (!isfinite(c->logits[i]))
+            return rope_fail(err, "the model produced a NaN or infinite logit (position %d): the weights or the "
+                             "RoPE parameters overflow", c->n_past - n + (int)(i / (size_t)hp->n_vocab));
     return 0;
 }
