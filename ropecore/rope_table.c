@@ -20,6 +20,11 @@ int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err)
 {
     if (rope_params_validate(p, err))
         return -1;
+    return rope_table_fill(p, t, err);
+}
+
+int rope_table_fill(const rope_params *p, rope_table *t, rope_error *err)
+{
     int rot = rope_params_rot_dim(p);
     t->method = p->method;
     t->flavor = p->flavor;
