@@ -54,5 +54,7 @@ case "$mode" in
     echo "== the same suite under ASan+UBSan =="
     build build-asan -DROPESCOPE_WERROR=ON -DROPESCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd "$here/build-asan" && ctest --output-on-failure -j "$jobs")
+    echo "== a short fuzz run of each harness (regression check; the long runs are manual) =="
+    bash "$here/tests/fuzz/run_short.sh" 30
     ;;
 esac
