@@ -54,6 +54,10 @@ printf '{"rope_theta":10000,"head_dim":64,"max_position_embeddings":8192,"rope_s
 fails 2 "not finite" export --config "$tmp/over.json"
 fails 2 "too close to zero" freqs --method yarn --factor 4 --beta-fast 1e-308
 
+# compare --ctx below the model's L (512) is refused up front, not after the model ran
+head -c 4000 "$src/README.md" >"$tmp/text.txt"
+fails 2 "shorter than the model's context L = 512" compare --ctx 300 "$tmp/text.txt"
+
 # gen's KV cache is sized by prompt + tokens, not the model's context (2 + 3 = 5)
 "$bin" gen --stats -n 3 --temp 0 hi >/dev/null 2>"$tmp/err" && grep -qF "for 5 tokens" "$tmp/err" && ok || bad "gen --stats: $(cat "$tmp/err")"
 finish harden_cli
