@@ -162,6 +162,10 @@ const char *rope_regime_name(rope_regime r);
 /* Validates p, then fills t. */
 int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err);
 
+/* rope_table_compute without the validation, for params that already passed the rest of it (the last
+ * step of rope_params_validate): -1 when the table is not finite (e.g. beta_fast 1e-308, mscale 1e308). */
+int rope_table_fill(const rope_params *p, rope_table *t, rope_error *err);
+
 /* --- helpers shared by the methods, exposed because panels and tests plot them ------------- */
 
 double rope_mscale(double s, double m);            /* get_mscale: 1 if s <= 1 else 0.1·m·ln s + 1 */

@@ -96,6 +96,8 @@ int rope_parse_double(const char *label, const char *s, double lo, double hi, do
     char *end;
     errno = 0;
     double v = strtod(s, &end);
+    if (end != s && *end == '\0' && errno == ERANGE && fabs(v) < 1.0)
+        return rope_fail(err, "%s: '%s' is too close to zero (below 2.2e-308, the smallest normal double)", label, s);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
         return rope_fail(err, "%s: '%s' is not a finite number", label, s);
     if (v < lo || v > hi)

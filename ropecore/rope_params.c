@@ -128,7 +128,8 @@ int rope_params_validate(const rope_params *p, rope_error *err)
     if (p->seq_len < 0 || p->seq_len > MAX_CTX)
         return rope_fail(err, "sequence length %d is out of range; use 0 (start-up) to %d tokens",
                          p->seq_len, MAX_CTX);
-    return 0;
+    rope_table t;                       /* finite parameters can still overflow into a NaN table */
+    return rope_table_fill(p, &t, err);
 }
 
 static const char *const flavor_names[ROPE_FLAVOR_COUNT] = { "hf", "llamacpp" };

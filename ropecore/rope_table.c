@@ -20,6 +20,11 @@ int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err)
 {
     if (rope_params_validate(p, err))
         return -1;
+    return rope_table_fill(p, t, err);
+}
+
+int rope_table_fill(const rope_params *p, rope_table *t, rope_error *err)
+{
     int rot = rope_params_rot_dim(p);
     t->method = p->method;
     t->flavor = p->flavor;
@@ -47,5 +52,12 @@ int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err)
         q->regime = regime_of(q->ramp);
     }
     t->logit_mult = t->magnitude * t->magnitude;
+    /* parameters each finite can still overflow (beta_fast 1e-308, mscale 1e308): refuse that table */
+    int bad = !(isfinite(t->logit_mult) && t->magnitude > 0.0 && isfinite(t->base_scaled));
+    for (int i = 0; i < t->n_pairs && !bad; i++)
+        bad = !(isfinite(t->pair[i].theta_scaled) && t->pair[i].theta_scaled >= 0.0 && isfinite(t->pair[i].ramp));
+    if (bad)
+        return rope_fail(err, "these parameters give a frequency table that is not finite (NaN or inf): a value "
+                         "such as beta, mscale or the factor is too extreme");
     return 0;
 }

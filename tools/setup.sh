@@ -60,5 +60,7 @@ case "$mode" in
       > "$here/build-tsan.configure.log" 2>&1 || { cat "$here/build-tsan.configure.log" >&2; exit 1; }
     cmake --build "$here/build-tsan" -j "$jobs" --target test_worker test_lab
     (cd "$here/build-tsan" && ctest --output-on-failure -R '^test_(worker|lab)$')
+    echo "== a short fuzz run of each harness (regression check; the long runs are manual) =="
+    bash "$here/tests/fuzz/run_short.sh" 30
     ;;
 esac

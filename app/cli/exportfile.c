@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "exportfile.h"
+#include "gguf.h"
 
 int exportfile_all(const rope_config *c, int ctx, rope_buf *out, rope_notes *notes, rope_error *err)
 {
@@ -20,6 +21,8 @@ int exportfile_write(const char *path, const char *text, size_t len, int overwri
 {
     if (!path || !*path)
         return rope_fail(err, "export: give a file name");
+    if (gguf_out_check(path, err)) return -1;    /* a regular file or a new name, never a link or device */
+    gguf_out_sweep(path);
     if (!overwrite && access(path, F_OK) == 0)
         return rope_fail(err, "%s exists; confirm (--force) to overwrite it or choose another name", path);
     char tmp[4200];

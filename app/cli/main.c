@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd.h"
+#include "safe_out.h"
 
 const cmd_entry cmd_table[] = {
     { "freqs", cmd_freqs, "per-pair frequencies, wavelengths, ramp and magnitude for a method" },
@@ -41,11 +42,11 @@ int main(int argc, char **argv)
         return cmd_tui(1, (char *[]){ "tui", NULL });
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return safe_out_finish(NULL, 0);
     }
     for (const cmd_entry *c = cmd_table; c->name; c++)
         if (!strcmp(argv[1], c->name))
-            return c->run(argc - 1, argv + 1);
+            return safe_out_finish(c->name, c->run(argc - 1, argv + 1));
     fprintf(stderr, "ropescope: unknown command '%s'; run `ropescope --help` for the list\n", argv[1]);
     return 2;
 }

@@ -1,7 +1,9 @@
 /* app/cli/modelcmd.c — the model commands' shared helpers (modelcmd.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "assets.h"
 #include "eval.h"
 #include "modelcmd.h"
@@ -118,10 +120,21 @@ int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err)
     *tok = NULL;
     *n = 0;
     FILE *fp = fopen(path, "rb");
-    if (!fp) return rope_fail(err, "%s: cannot open the text file", path);
+    if (!fp) return rope_fail(err, "%s: cannot open the text file: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return rope_fail(err, "%s is a directory, not a text file", path);
+    }
     long cnt = 0, cap = 1 << 16;
     int *t = malloc(sizeof(int) * (size_t)cap), ch;
     while (t && (ch = fgetc(fp)) != EOF) {
+        if (cnt == CMD_TEXT_MAX) {     /* a cap, not a guess: /dev/zero or a huge file must not run to OOM */
+            free(t);
+            fclose(fp);
+            return rope_fail(err, "%s is larger than the %d MiB a text file may have here; take a slice "
+                             "(head -c 8M FILE > slice.txt)", path, CMD_TEXT_MAX >> 20);
+        }
         if (cnt == cap) {
             int *g = realloc(t, sizeof(int) * (size_t)(cap *= 2));
             if (!g) { free(t); t = NULL; break; }
@@ -129,8 +142,10 @@ int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err)
         }
         t[cnt++] = ch;
     }
+    int rerr = ferror(fp);
     fclose(fp);
     if (!t) return rope_fail(err, "out of memory reading %s", path);
+    if (rerr) { free(t); return rope_fail(err, "%s: a read error occurred", path); }
     *tok = t;
     *n = cnt;
     return 0;

@@ -125,6 +125,11 @@ int cmd_compare(int argc, char **argv)
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     int L = eval_base_ctx(&m);
     if (!ctx) ctx = 4 * L > CORPUS_TASK_MIN ? 4 * L : CORPUS_TASK_MIN;
+    if (ctx < L) {     /* the short-context columns score chunks of L/2 and L tokens inside --ctx */
+        rc = cmd_error(cmd, 2, "--ctx %d is shorter than the model's context L = %d (compare also scores L/2 and "
+                       "L); use --ctx %d or more", ctx, L, L);
+        goto out;
+    }
     long n = 0;
     if (cmd_read_tokens(text, &tok, &n, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     if (n < ctx) { rc = cmd_error(cmd, 2, "%s has %ld bytes; --ctx %d needs at least %d", text, n, ctx, ctx); goto out; }

@@ -67,7 +67,7 @@ int cmd_gen(int argc, char **argv)
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     int np = (int)strlen(prompt);
-    if (!ctx) ctx = np + n_gen > m.hp.ctx_train ? np + n_gen : m.hp.ctx_train;
+    if (!ctx) ctx = np + n_gen > 1 ? np + n_gen : 2;   /* what the run needs, not the metadata's context */
     if (np > ctx) {
         rc = cmd_error(cmd, 2, "the prompt has %d tokens but the context holds %d; use --ctx %d or more", np, ctx, np + n_gen);
         goto out;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cmdutil.h"
 #include "flags.h"
@@ -93,11 +94,23 @@ int cmd_passkey(int argc, char **argv)
     if (filler_path) {
         FILE *fp = fopen(filler_path, "rb");
         if (!fp) { rc = cmd_error(cmd, 2, "%s: cannot open the filler file", filler_path); goto out; }
+        struct stat fst;
+        if (fstat(fileno(fp), &fst) == 0 && S_ISDIR(fst.st_mode)) {
+            fclose(fp);
+            rc = cmd_error(cmd, 2, "%s is a directory, not a filler text file", filler_path);
+            goto out;
+        }
         size_t cap = 1 << 16;
         filler = malloc(cap);
         size_t got;
         while (filler && (got = fread(filler + n_filler, 1, cap - n_filler, fp)) > 0) {
             n_filler += got;
+            if (n_filler > (size_t)CMD_TEXT_MAX) {
+                fclose(fp);
+                rc = cmd_error(cmd, 2, "%s is larger than the %d MiB a filler file may have; take a slice",
+                               filler_path, CMD_TEXT_MAX >> 20);
+                goto out;
+            }
             if (n_filler == cap) {
                 uint8_t *g = realloc(filler, cap *= 2);
                 if (!g) { free(filler); filler = NULL; }

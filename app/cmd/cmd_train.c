@@ -16,6 +16,7 @@
 #include "cmdutil.h"
 #include "eval_probe.h"
 #include "flags.h"
+#include "gguf.h"
 #include "modelcmd.h"
 #include "ropeargs.h"
 #include "train.h"
@@ -486,6 +487,13 @@ int cmd_train_run(int argc, char **argv, int finetune)
     snprintf(path_kjv, sizeof path_kjv, "%s/kjv.txt", o.out_dir);
     snprintf(path_held, sizeof path_held, "%s/heldout.txt", o.out_dir);
     snprintf(path_snap, sizeof path_snap, "%s/model-step", o.out_dir);
+    {   /* outputs: a regular file or a new name (never a link, device or FIFO); a killed run's temps go */
+        const char *outs[] = { path_gguf, path_ckpt, path_held };
+        for (int k = 0; k < 3; k++) {
+            if (gguf_out_check(outs[k], &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
+            gguf_out_sweep(outs[k]);
+        }
+    }
 
     /* the corpus */
     if (!strcmp(o.corpus, "kjv")) {

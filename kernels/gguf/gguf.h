@@ -163,4 +163,23 @@ int gguf_write_memory(const gguf_file *f, uint8_t **out, size_t *len, rope_error
 /* Writes path atomically: a temporary file in the same directory, fsync, rename. */
 int gguf_write(const gguf_file *f, const char *path, rope_error *err);
 
+/* --- untrusted strings and output paths (gguf_check.c) --------------------------------------------- */
+
+/* Copies src[0..len) into dst (NUL-terminated, at most size-1 bytes) with every byte a terminal could
+ * act on replaced by '?': C0 controls, DEL, UTF-8-encoded C1 controls (U+0080..U+009F) and a NUL.
+ * Returns dst. Every string read from a GGUF goes through this before it is printed. */
+char *gguf_sanitize(char *dst, size_t size, const char *src, size_t len);
+
+/* 1 if s (len bytes) is a plain identifier: printable ASCII only (0x21..0x7e), no NUL. Keys and
+ * tensor names in a GGUF must be. */
+int gguf_ident_ok(const char *s, size_t len);
+
+/* May path be replaced by a rename? 0 when it does not exist or is a regular file (not a symlink);
+ * -1 with a message for a symlink, directory, device node, FIFO or socket. */
+int gguf_out_check(const char *path, rope_error *err);
+
+/* Removes temporary files "PATH.tmp.PID[.XXXXXX]" left next to path by a writer that was killed
+ * (PID no longer running). Returns how many were removed. */
+int gguf_out_sweep(const char *path);
+
 #endif

@@ -183,9 +183,9 @@ static int parse(gguf_file *f, cursor *c)
         f->n_kv = (int)i + 1;
         if (rd_str(c, &key, GGUF_MAX_KEY, "key")) return -1;
         kv->key = key.s;
-        if (key.len == 0 || strlen(key.s) != key.len)
-            return rope_fail(c->err, "%s: key/value pair %lld has an empty key or a key with a NUL byte",
-                             c->where, (long long)i);
+        if (!gguf_ident_ok(key.s, (size_t)key.len))
+            return rope_fail(c->err, "%s: key/value pair %lld has an empty key or a key with a byte that is not "
+                             "printable ASCII (NUL, control or escape)", c->where, (long long)i);
         if (rd_value(c, kv)) return -1;
     }
     if (n_kv > 1) {
@@ -216,11 +216,12 @@ static int parse(gguf_file *f, cursor *c)
         gguf_tensor *t = &f->tensors[i];
         gguf_str name = {0};
         if (rd_str(c, &name, GGUF_MAX_NAME - 1, "tensor name")) return -1;
-        int ok = name.len > 0 && strlen(name.s) == name.len;
+        int ok = gguf_ident_ok(name.s, (size_t)name.len);
         if (ok) memcpy(t->name, name.s, (size_t)name.len + 1);
         free(name.s);
         if (!ok)
-            return rope_fail(c->err, "%s: tensor %lld has an empty name or a name with a NUL byte", c->where,
+            return rope_fail(c->err, "%s: tensor %lld has an empty name or a name with a byte that is not printable "
+                             "ASCII (NUL, control or escape)", c->where,
                              (long long)i);
         f->n_tensors = (int)i + 1;
         uint32_t n_dims;

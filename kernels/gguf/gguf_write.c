@@ -158,11 +158,12 @@ int gguf_write(const gguf_file *f, const char *path, rope_error *err)
 {
     uint64_t align;
     if (check(f, &align, err)) return -1;
+    if (gguf_out_check(path, err)) return -1;
+    gguf_out_sweep(path);
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
+    char *tmp = malloc(n + 40);
     if (!tmp) return rope_fail(err, "%s: out of memory", path);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
+    snprintf(tmp, n + 40, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
     int fd = mkstemp(tmp);
     if (fd < 0) {
         int e = errno;

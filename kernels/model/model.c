@@ -161,6 +161,61 @@ typedef struct want_tensor {
     float *dst;
 } want_tensor;
 
+/* The llama tensor set for hp: exactly these names with these shapes ([ne0, ne1], 1-D: ne1 = 1), checked
+ * against the file's directory before anything is allocated. */
+static int check_tensor_set(const gguf_file *f, const model_hparams *hp, const char *where, rope_error *err)
+{
+    int64_t d = hp->d_model, V = hp->n_vocab, ff = hp->n_ff;
+    int64_t qd = (int64_t)hp->n_head * hp->head_dim, kvd = (int64_t)hp->n_head_kv * hp->head_dim;
+    static const char *const lname[9] = { "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm",
+                                          "ffn_gate", "ffn_up", "ffn_down" };
+    const int64_t lne[9][3] = { { 1, d, 1 }, { 2, d, qd }, { 2, d, kvd }, { 2, d, kvd }, { 2, qd, d },
+                                { 1, d, 1 }, { 2, d, ff }, { 2, d, ff }, { 2, ff, d } };   /* n_dims, ne0, ne1 */
+    int n_want = 2 + (hp->tied ? 0 : 1) + 9 * hp->n_layer;
+    for (int i = -3; i < 9 * hp->n_layer; i++) {
+        char nm[GGUF_MAX_NAME];
+        int64_t nd = 2, a = d, b = V;
+        if (i == -3) snprintf(nm, sizeof nm, "token_embd.weight");
+        else if (i == -2) { snprintf(nm, sizeof nm, "output_norm.weight"); nd = 1; b = 1; }
+        else if (i == -1) { if (hp->tied) continue; snprintf(nm, sizeof nm, "output.weight"); }
+        else {
+            snprintf(nm, sizeof nm, "blk.%d.%s.weight", i / 9, lname[i % 9]);
+            nd = lne[i % 9][0]; a = lne[i % 9][1]; b = lne[i % 9][2];
+        }
+        int ti = gguf_find_tensor(f, nm);
+        if (ti < 0) return rope_fail(err, "%s: tensor '%s' is missing", where, nm);
+        const gguf_tensor *t = &f->tensors[ti];
+        if (t->n_dims != nd || t->ne[0] != a || (nd == 2 && t->ne[1] != b)) {
+            char got[96];
+            int o = snprintf(got, sizeof got, "[");
+            for (int j = 0; j < t->n_dims; j++)
+                o += snprintf(got + o, sizeof got - (size_t)o, "%s%lld", j ? ", " : "", (long long)t->ne[j]);
+            snprintf(got + o, sizeof got - (size_t)o, "]");
+            return nd == 1 ? rope_fail(err, "%s: tensor '%s' has the wrong shape %s, want [%lld]", where, nm, got,
+                                       (long long)a)
+                           : rope_fail(err, "%s: tensor '%s' has the wrong shape %s, want [%lld, %lld]", where, nm,
+                                       got, (long long)a, (long long)b);
+        }
+    }
+    for (int i = 0; i < f->n_tensors && f->n_tensors != n_want; i++) {
+        const char *nm = f->tensors[i].name;   /* printable ASCII: the reader refuses anything else */
+        int known = !strcmp(nm, "token_embd.weight") || !strcmp(nm, "output_norm.weight") ||
+                    (!hp->tied && !strcmp(nm, "output.weight"));
+        char *end;
+        if (!known && !strncmp(nm, "blk.", 4) && nm[4] >= '0' && nm[4] <= '9') {
+            long l = strtol(nm + 4, &end, 10);
+            for (int k = 0; k < 9 && !known && *end == '.' && l < hp->n_layer; k++) {
+                size_t n = strlen(lname[k]);
+                known = !strncmp(end + 1, lname[k], n) && !strcmp(end + 1 + n, ".weight");
+            }
+        }
+        if (!known)
+            return rope_fail(err, "%s: unexpected tensor '%s' (ropescope and llama.cpp expect exactly the llama "
+                             "tensor set; biases, fused qkv and rope_freqs are not supported)", where, nm);
+    }
+    return 0;
+}
+
 int model_from_gguf(model *m, const gguf_file *f, const char *where, rope_error *err)
 {
     rope_error e;
@@ -169,8 +224,15 @@ int model_from_gguf(model *m, const gguf_file *f, const char *where, rope_error 
     int r = gguf_get_str(f, "general.architecture", &arch, &e);
     if (r < 0) return rope_fail(err, "%s: %s", where, e.msg);
     if (r == 0) return rope_fail(err, "%s: general.architecture is missing; this is not a model file", where);
-    if (strcmp(arch, "llama") != 0)
-        return rope_fail(err, "%s: architecture is '%s'; ropescope runs llama-architecture models only", where, arch);
+    if (strcmp(arch, "llama") != 0) {
+        char safe[64];
+        const gguf_kv *akv = gguf_get(f, "general.architecture");
+        return rope_fail(err, "%s: architecture is '%s'%s; ropescope runs llama-architecture models only", where,
+                         gguf_sanitize(safe, sizeof safe, arch, (size_t)akv->str.len),
+                         strlen(arch) != akv->str.len ? " (with an embedded NUL byte)" : "");
+    }
+    if (gguf_get(f, "general.architecture")->str.len != strlen(arch))
+        return rope_fail(err, "%s: general.architecture holds an embedded NUL byte", where);
 
     model_hparams hp = {0};
     uint32_t ctx, d, nl, ff = 0, nh = 0, nkv = 0, kl = 0, vl = 0, rot = 0, vocab = 0;
@@ -229,13 +291,23 @@ int model_from_gguf(model *m, const gguf_file *f, const char *where, rope_error 
     rope_error he;
     if (model_hparams_check(&hp, &he)) return rope_fail(err, "%s: %s", where, he.msg);
 
+    /* every tensor present with its shape, and no other, before a byte of weights is allocated: the
+       file's own tensor data then bounds the allocation (a header claiming GiB of weights is refused) */
+    if (check_tensor_set(f, &hp, where, err)) return -1;
     if (model_alloc(m, &hp, err)) return -1;
     if (model_rope_from_gguf(f, &hp, &m->rope, &e)) {
         model_free(m);
         return rope_fail(err, "%s: %s", where, e.msg);
     }
     const char *name = NULL;
-    if (gguf_get_str(f, "general.name", &name, &e) == 1) snprintf(m->name, sizeof m->name, "%s", name);
+    if (gguf_get_str(f, "general.name", &name, &e) == 1) {
+        const gguf_kv *nkv = gguf_get(f, "general.name");
+        if (nkv->str.len != strlen(name)) {
+            model_free(m);
+            return rope_fail(err, "%s: general.name holds an embedded NUL byte", where);
+        }
+        gguf_sanitize(m->name, sizeof m->name, name, (size_t)nkv->str.len);   /* printed by the commands */
+    }
 
     /* The exact tensor set llama.cpp creates for this model. */
     int64_t qd = (int64_t)hp.n_head * hp.head_dim, kvd = (int64_t)hp.n_head_kv * hp.head_dim;
@@ -300,10 +372,17 @@ int model_from_gguf(model *m, const gguf_file *f, const char *where, rope_error 
             }
         }
     }
+    for (int i = 0; i < n_want && !bad; i++) {     /* NaN or inf anywhere poisons every result */
+        size_t n = (size_t)w[i].ne[0] * (size_t)w[i].ne[1];
+        for (size_t j = 0; j < n; j++)
+            if (!isfinite(w[i].dst[j])) {
+                bad = rope_fail(err, "%s: tensor '%s' holds NaN or inf (element %zu); the file is damaged", where,
+                                w[i].name, j);
+                break;
+            }
+    }
     free(w);
     if (bad) { model_free(m); return -1; }
-    for (int i = 0; i < hp.d_model * hp.n_vocab; i++)
-        if (!isfinite(m->tok_embd[i])) { model_free(m); return rope_fail(err, "%s: token_embd holds NaN or inf", where); }
     return 0;
 }
 

@@ -121,7 +121,7 @@ typedef struct model_ctx_params {
     model_kv_mode kv_mode;
     model_angles  angles;
     rope_params   rope;        /* the method to run; head_dim must equal the model's */
-    size_t        mem_limit;   /* refuse a context needing more bytes (0: 3/4 of physical memory) */
+    size_t        mem_limit;   /* refuse a context needing more bytes (0: model_mem_limit_default) */
 } model_ctx_params;
 
 /* A probe on the forward pass (model_ctx_set_probe). Both parts cost nothing when not asked for.
@@ -176,6 +176,14 @@ typedef struct model_ctx {
 void   model_ctx_params_default(const model *m, model_ctx_params *cp);
 /* KV-cache bytes for n_ctx tokens (K and V, plus pre-RoPE keys under REROTATE). */
 size_t model_kv_bytes(const model_hparams *hp, int n_ctx, model_kv_mode mode);
+
+/* The memory guard (model_memlimit.c): model_parse_mem_max reads one cgroup limit line ("max" or a
+ * byte count; 0 = no limit) and is -1 on anything else; model_cgroup_limit is the smallest limit of
+ * this process's cgroups (v2 memory.max up the tree, v1 memory.limit_in_bytes), 0 if none;
+ * model_mem_limit_default is 3/4 of the smaller of that and physical memory (what mem_limit 0 means). */
+int model_parse_mem_max(const char *text, size_t *bytes);
+size_t model_cgroup_limit(void);
+size_t model_mem_limit_default(void);
 int    model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rope_error *err);
 void   model_ctx_free(model_ctx *c);
 /* Empties the cache (keeps the method). */

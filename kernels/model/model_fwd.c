@@ -114,10 +114,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
                   (cp->logits_all ? (size_t)N : 1) * hp->n_vocab * 4 +
                   (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d) * 4;
     size_t limit = cp->mem_limit;
-    if (!limit) {
-        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-        limit = pages > 0 && psz > 0 ? (size_t)pages * (size_t)psz / 4 * 3 : (size_t)1 << 34;
-    }
+    if (!limit) limit = model_mem_limit_default();   /* physical memory and the cgroup's limit */
     if (need > limit)
         return rope_fail(err, "a context of %d tokens needs %.1f MiB (KV cache %.1f MiB) but the limit is %.1f MiB; "
                          "use a smaller --ctx", N, need / 1048576.0, model_kv_bytes(hp, N, cp->kv_mode) / 1048576.0,
@@ -623,5 +620,11 @@ int model_eval(model_ctx *c, const int *tokens, int n, rope_error *err)
         done += T;
     }
     if (c->hist_part) hist_flush(c);
+    /* a NaN or inf logit would pass as a result (a softmax may map it to ~0): refuse it here, once */
+    size_t nl = (size_t)c->n_logits * (size_t)hp->n_vocab;
+    for (size_t i = 0; i < nl; i++)
+        if (!isfinite(c->logits[i]))
+            return rope_fail(err, "the model produced a NaN or infinite logit (position %d): the weights or the "
+                             "RoPE parameters overflow", c->n_past - n + (int)(i / (size_t)hp->n_vocab));
     return 0;
 }

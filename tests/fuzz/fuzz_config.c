@@ -78,6 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (rope_params_validate(&cfg.params, &err))
         die("parsed params do not validate", err.msg);
+    if (rope_table_compute(&cfg.params, &ta, &err))
+        die("table of a parsed config fails", err.msg);
+    if (!isfinite(ta.magnitude) || !isfinite(ta.logit_mult))          /* a parsed config gives a finite table */
+        die("parsed config gives a non-finite magnitude", NULL);
+    for (int i = 0; i < ta.n_pairs; i++)
+        if (!isfinite(ta.pair[i].theta_scaled) || !isfinite(ta.pair[i].ramp))
+            die("parsed config gives a non-finite frequency", NULL);
     rope_lint_item items[8];
     int n = rope_lint(&cfg, items, 8);
     for (int k = 0; k < n && k < 8; k++)
