@@ -69,6 +69,8 @@ static void help(int finetune)
            "  --recall-frac X    recall episodes: random bytes 0x80-0xFF with 4-16-byte spans copied from\n"
            "                     random distances (fit any context >= 16) [0]\n"
            "  --recall-dmax N    their longest copy distance [0 = the whole window]\n"
+           "  --recall-form F    spans: copied spans as above | double: passages of 4..dmax distinct symbols,\n"
+           "                     each written twice (repeated random tokens, every match reliable) [spans]\n"
            "  --copy-weight X    loss weight of bytes predictable by copying (recall spans) [1]\n"
            "  --answer-weight X  loss weight of a passkey episode's answer digits [1]\n"
            "  --lr-schedule S    cosine | constant (after the warm-up) [cosine]\n"
@@ -92,7 +94,7 @@ static void help(int finetune)
 
 typedef struct opts {
     const char *out_dir, *corpus, *out, *model, *snapshots, *ctx_schedule, *gate;
-    int lr_schedule, recall_dmax;
+    int lr_schedule, recall_dmax, recall_form;
     long probe_every;
     double recall, copy_weight, answer_weight;
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
@@ -116,6 +118,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         FLAG_STR("--gate", &o->gate),
         FLAG_CHOICE("--lr-schedule", &o->lr_schedule, "cosine|constant"),
         FLAG_INT("--recall-dmax", &o->recall_dmax, 0, 1 << 20),
+        FLAG_CHOICE("--recall-form", &o->recall_form, "spans|double"),
         FLAG_LONG("--probe-every", &o->probe_every, 0, 1 << 30),
         FLAG_DBL("--recall-frac", &o->recall, 0, 1),
         FLAG_DBL("--copy-weight", &o->copy_weight, 0, 1e6),
@@ -280,6 +283,10 @@ static void log_changes(const char *cmd, const train_config *a, const train_conf
     CH_D(mix.repeat, "repeat-frac");
     CH_D(mix.recall, "recall-frac");
     CH_D(mix.recall_dmax, "recall-dmax");
+    if (a->mix.recall_form != b->mix.recall_form)
+        fprintf(stderr, "%s: resume changes recall-form %s -> %s\n", cmd,
+                a->mix.recall_form == CORPUS_RECALL_DOUBLE ? "double" : "spans",
+                b->mix.recall_form == CORPUS_RECALL_DOUBLE ? "double" : "spans");
     CH_D(repeat_steps, "repeat-warmup");
     CH_D(kind_weight[CORPUS_TOK_COPY], "copy-weight");
     CH_D(kind_weight[CORPUS_TOK_ANSWER], "answer-weight");
@@ -367,6 +374,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->repeat_steps = o.repeat_warmup;
     cfg->mix.recall = o.recall;
     cfg->mix.recall_dmax = o.recall_dmax;
+    cfg->mix.recall_form = o.recall_form == 1 ? CORPUS_RECALL_DOUBLE : CORPUS_RECALL_SPANS;
     cfg->kind_weight[CORPUS_TOK_COPY] = (float)o.copy_weight;
     cfg->kind_weight[CORPUS_TOK_ANSWER] = (float)o.answer_weight;
     cfg->opt.constant = o.lr_schedule == 1;
@@ -530,6 +538,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
         if (given(argc, argv, "--repeat-frac")) next.mix.repeat = cfg->mix.repeat;
         if (given(argc, argv, "--recall-frac")) next.mix.recall = cfg->mix.recall;
         if (given(argc, argv, "--recall-dmax")) next.mix.recall_dmax = cfg->mix.recall_dmax;
+        if (given(argc, argv, "--recall-form")) next.mix.recall_form = cfg->mix.recall_form;
         if (given(argc, argv, "--repeat-warmup")) next.repeat_steps = cfg->repeat_steps;
         if (given(argc, argv, "--copy-weight")) next.kind_weight[CORPUS_TOK_COPY] = cfg->kind_weight[CORPUS_TOK_COPY];
         if (given(argc, argv, "--answer-weight"))

@@ -466,6 +466,30 @@ int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng,
     return 0;
 }
 
+int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+{
+    if (len < CORPUS_RECALL_MIN)
+        return rope_fail(err, "a recall episode needs at least %d tokens; %d requested", CORPUS_RECALL_MIN, len);
+    const int n_sym = 256 - CORPUS_RECALL_LO;
+    int hi = dmax > 0 && dmax < len / 2 ? dmax : len / 2;
+    if (hi > n_sym) hi = n_sym;
+    int at = 0;
+    while (at < len) {
+        int d = 4 + (int)rand_below(rng, (uint64_t)(hi - 4 + 1));
+        uint8_t sym[256];
+        for (int i = 0; i < n_sym; i++) sym[i] = (uint8_t)(CORPUS_RECALL_LO + i);
+        for (int i = 0; i < d; i++) {            /* partial Fisher–Yates: d distinct symbols */
+            int j = i + (int)rand_below(rng, (uint64_t)(n_sym - i));
+            uint8_t t = sym[i]; sym[i] = sym[j]; sym[j] = t;
+        }
+        for (int i = 0; i < 2 * d && at < len; i++, at++) {
+            out[at] = sym[i % d];
+            if (kind) kind[at] = i > d ? CORPUS_TOK_COPY : CORPUS_TOK_PLAIN;
+        }
+    }
+    return 0;
+}
+
 void corpus_mix_default(corpus_mix *mx)
 {
     mx->passkey = 0.15;
@@ -474,6 +498,7 @@ void corpus_mix_default(corpus_mix *mx)
     mx->repeat = 0.0;
     mx->recall = 0.0;
     mx->recall_dmax = 0;
+    mx->recall_form = CORPUS_RECALL_SPANS;
     mx->grass = 0.3;
 }
 
@@ -500,7 +525,10 @@ corpus_kind corpus_sample_kinds(const corpus *c, const corpus_mix *mx, uint64_t 
     double tasks = mx->passkey + mx->kv + mx->copy;
     if (kind) memset(kind, CORPUS_TOK_PLAIN, (size_t)len);
     if (len >= CORPUS_RECALL_MIN && u >= tasks + mx->repeat && u < tasks + mx->repeat + mx->recall) {
-        corpus_recall(out, kind, len, mx->recall_dmax, &rng, NULL);
+        if (mx->recall_form == CORPUS_RECALL_DOUBLE)
+            corpus_recall_double(out, kind, len, mx->recall_dmax, &rng, NULL);
+        else
+            corpus_recall(out, kind, len, mx->recall_dmax, &rng, NULL);
         return CORPUS_RECALL;
     }
     if (len >= CORPUS_TASK_MIN && u >= tasks && u < tasks + mx->repeat) {

@@ -80,6 +80,7 @@ typedef struct corpus_mix {
     double repeat;      /* fraction that are repeat episodes */
     double recall;      /* fraction that are recall episodes (corpus_recall) */
     int    recall_dmax; /* longest copy distance of a recall episode (0: the whole window) */
+    int    recall_form; /* CORPUS_RECALL_SPANS (corpus_recall) or CORPUS_RECALL_DOUBLE (corpus_recall_double) */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
@@ -142,9 +143,19 @@ int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
  * first is not predictable: where a copy starts is random), the rest CORPUS_TOK_PLAIN. A copied
  * bigram is reliable: 16,384 bigrams against windows of a few hundred bytes. */
 #define CORPUS_RECALL_MIN  16
+#define CORPUS_RECALL_SPANS  0
+#define CORPUS_RECALL_DOUBLE 1
 #define CORPUS_RECALL_DMIN 8
 #define CORPUS_RECALL_LO   0x80
 int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
+
+/* A doubled recall episode of exactly len bytes (len >= CORPUS_RECALL_MIN): passages of D distinct
+ * symbols of the same alphabet (drawn without replacement, D uniform in [4, min(dmax, len/2)], dmax <= 0:
+ * len/2), each written twice back to back, until the window is full (a last passage that does not fit
+ * twice is cut). Every byte of a second copy after its first is CORPUS_TOK_COPY: it is what followed the
+ * one earlier occurrence of the byte before it — the canonical induction-head data (repeated random
+ * tokens), where a one-symbol match is always reliable. */
+int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */
 uint64_t corpus_rand(uint64_t *state);

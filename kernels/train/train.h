@@ -244,7 +244,7 @@ int  train_session_eval(train_session *s, double *loss, rope_error *err);
 /* Checkpoint: architecture, RoPE, run configuration, weights, AdamW moments, step, data cursor,
  * RNG, corpus hash, then a checksum; written atomically. Version 4 added the recall fraction and
  * distance, the loss weights, the constant schedule and the context schedule; older files read
- * them as recall 0, weights 1, cosine, no schedule. */
+ * them as recall 0, weights 1, cosine, no schedule. Version 5 added the recall form (older: spans). */
 int  train_ckpt_save(const train_session *s, const char *path, rope_error *err);
 /* Resumes a session: the file must exist, pass its checksum, and match cfg's architecture and
  * corpus (another architecture is refused with both descriptions). The run configuration stored in

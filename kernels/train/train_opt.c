@@ -143,6 +143,8 @@ int train_config_check(const train_config *cfg, rope_error *err)
                               "most 1", x->passkey, x->kv, x->copy, x->repeat, x->recall);
     if (x->recall_dmax < 0 || x->recall_dmax > 1 << 20)
         return rope_fail(err, "recall distance limit %d is out of range (0 = the whole window)", x->recall_dmax);
+    if (x->recall_form != CORPUS_RECALL_SPANS && x->recall_form != CORPUS_RECALL_DOUBLE)
+        return rope_fail(err, "unknown recall form %d", x->recall_form);
     for (int k = 0; k < CORPUS_TOKEN_KINDS; k++)
         if (!(cfg->kind_weight[k] >= 0.0f && cfg->kind_weight[k] <= 1e6f))
             return rope_fail(err, "loss weight %g must be in [0, 1e6]", cfg->kind_weight[k]);
@@ -326,7 +328,7 @@ int train_session_eval(train_session *s, double *loss, rope_error *err)
 /* --- checkpoints ---------------------------------------------------------------------------------------- */
 
 #define CKPT_MAGIC   "RSCKPT01"
-#define CKPT_VERSION 4   /* 4 added recall, loss weights, constant lr and the context schedule; 3 repeat and
+#define CKPT_VERSION 5   /* 5 added the recall form; 4 added recall, loss weights, constant lr and the context schedule; 3 repeat and
                             its warm-up, 2 the copy fraction; older files read them as 0 (weights 1) */
 
 typedef struct wr {
@@ -413,6 +415,7 @@ static void w_config(wr *w, const train_config *c)
     w_i64(w, c->opt.constant);
     w_i64(w, c->n_sched);
     for (int k = 0; k < c->n_sched; k++) { w_i64(w, c->sched_step[k]); w_i64(w, c->sched_len[k]); }
+    w_i64(w, c->mix.recall_form);
 }
 static void r_config(rd *r, train_config *c, int64_t version)
 {
@@ -426,6 +429,7 @@ static void r_config(rd *r, train_config *c, int64_t version)
     c->repeat_steps = version >= 3 ? r_i64(r) : 0;
     c->mix.recall = 0.0;
     c->mix.recall_dmax = 0;
+    c->mix.recall_form = CORPUS_RECALL_SPANS;
     for (int k = 0; k < CORPUS_TOKEN_KINDS; k++) c->kind_weight[k] = 1.0f;
     c->opt.constant = 0;
     c->n_sched = 0;
@@ -438,6 +442,10 @@ static void r_config(rd *r, train_config *c, int64_t version)
     if (ns < 0 || ns > TRAIN_MAX_SCHED) { r->bad = 1; return; }
     c->n_sched = (int)ns;
     for (int k = 0; k < c->n_sched; k++) { c->sched_step[k] = r_i64(r); c->sched_len[k] = (int)r_i64(r); }
+    if (version < 5) return;
+    int64_t form = r_i64(r);
+    if (form != CORPUS_RECALL_SPANS && form != CORPUS_RECALL_DOUBLE) { r->bad = 1; return; }
+    c->mix.recall_form = (int)form;
 }
 
 int train_ckpt_save(const train_session *s, const char *path, rope_error *err)

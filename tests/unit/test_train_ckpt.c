@@ -167,7 +167,7 @@ static uint64_t fnv(const uint8_t *p, size_t n)
 }
 
 /* A version-3 file (written before recall, loss weights and schedules existed) still resumes: made
- * here from a version-4 file of the same run by removing the version-4 fields and re-signing it; it
+ * here from a version-5 file of the same run by removing the version-4 and -5 fields and re-signing it; it
  * continues bit for bit with recall 0, weights 1, cosine decay and no context schedule. */
 static void test_old_version(const corpus *data)
 {
@@ -190,14 +190,14 @@ static void test_old_version(const corpus *data)
     fclose(f);
     /* magic, version, 10 hparams, 19 rope fields (no factor lists), 22 version-3 config fields: 424 bytes;
        the version-3 fields end with copy 0.1, repeat 0.2, repeat warm-up 4 */
-    const size_t v3_end = 16 + 10 * 8 + 19 * 8 + 22 * 8, v4_len = 7 * 8;
+    const size_t v3_end = 16 + 10 * 8 + 19 * 8 + 22 * 8, v4_len = 7 * 8 + 8;   /* + the v5 recall form */
     double cp, rp;
     int64_t rs, ver;
     memcpy(&ver, buf + 8, 8);
     memcpy(&cp, buf + v3_end - 24, 8);
     memcpy(&rp, buf + v3_end - 16, 8);
     memcpy(&rs, buf + v3_end - 8, 8);
-    CHECK_INT(ver, 4);
+    CHECK_INT(ver, 5);
     CHECK(cp == cfg.mix.copy && rp == 0.2 && rs == 4);
     memmove(buf + v3_end, buf + v3_end + v4_len, n - v3_end - v4_len);
     n -= v4_len;
@@ -241,6 +241,7 @@ static void test_resume_v4(const corpus *data)
     cfg.mix.copy = 0.0;
     cfg.mix.recall = 0.6;
     cfg.mix.recall_dmax = 50;
+    cfg.mix.recall_form = CORPUS_RECALL_DOUBLE;
     cfg.kind_weight[CORPUS_TOK_COPY] = 3.0f;
     cfg.kind_weight[CORPUS_TOK_ANSWER] = 5.0f;
     cfg.opt.constant = 1;
@@ -271,6 +272,7 @@ static void test_resume_v4(const corpus *data)
     small_cfg(&plain);             /* the file's run configuration wins over the caller's */
     CHECK(train_session_resume(b, &plain, data, ck, &err) == 0);
     CHECK(b->cfg.mix.recall == 0.6 && b->cfg.mix.recall_dmax == 50 && b->cfg.opt.constant == 1);
+    CHECK_INT(b->cfg.mix.recall_form, CORPUS_RECALL_DOUBLE);
     CHECK(b->cfg.kind_weight[CORPUS_TOK_COPY] == 3.0f && b->cfg.kind_weight[CORPUS_TOK_ANSWER] == 5.0f);
     CHECK_INT(b->cfg.n_sched, 3);
     CHECK_INT(b->cfg.sched_len[2], 256);

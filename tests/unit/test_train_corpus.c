@@ -357,9 +357,49 @@ static void test_recall(void)
     free(t);
 }
 
+/* Doubled passages: checked by the induction rule itself — every byte marked COPY is what followed
+ * the most recent earlier occurrence of the byte before it, at a distance within [4, dmax] (no limit:
+ * the alphabet's 128 symbols) — and the
+ * marked share against the closed form E[(D−1)/(2D)] for D uniform in [4, dmax]. */
+static void test_recall_double(void)
+{
+    enum { L = 4096 };
+    static uint8_t out[L], kind[L];
+    rope_error err;
+    for (int dmax = 0; dmax <= 40; dmax += 40) {
+        int hi = dmax ? dmax : 256 - CORPUS_RECALL_LO, bad_alpha = 0, bad_rule = 0, bad_dist = 0;
+        long n_copy = 0, n_all = 0;
+        for (int e = 0; e < 60; e++) {
+            uint64_t rng = 1000 + (uint64_t)e;
+            CHECK(corpus_recall_double(out, kind, L, dmax, &rng, &err) == 0);
+            for (int i = 0; i < L; i++) {
+                bad_alpha += out[i] < CORPUS_RECALL_LO;
+                if (kind[i] != CORPUS_TOK_COPY) continue;
+                int j = i - 2;
+                while (j >= 0 && out[j] != out[i - 1]) j--;
+                bad_rule += j < 0 || out[j + 1] != out[i];
+                bad_dist += j >= 0 && (i - 1 - j < 4 || i - 1 - j > hi);
+                n_copy++;
+            }
+            n_all += L;   /* the cut last passage biases the share by at most 2·hi/L */
+        }
+        CHECK_INT(bad_alpha, 0);
+        CHECK_INT(bad_rule, 0);
+        CHECK_INT(bad_dist, 0);
+        double want = 0;   /* share of marked bytes in a full passage pair, weighted by its length 2D */
+        double wsum = 0;
+        for (int d = 4; d <= hi; d++) { want += d - 1; wsum += 2.0 * d; }
+        CHECK_NEAR(n_copy / (double)n_all, want / wsum, 0.02);
+    }
+    uint64_t rng = 5;
+    CHECK(corpus_recall_double(out, kind, 15, 0, &rng, &err) == -1);
+    CHECK_HAS(err.msg, "at least 16");
+}
+
 int main(void)
 {
     test_recall();
+    test_recall_double();
     test_strip();
     test_split();
     test_passkey();
