@@ -472,15 +472,21 @@ int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_
         return rope_fail(err, "a recall episode needs at least %d tokens; %d requested", CORPUS_RECALL_MIN, len);
     const int n_sym = 256 - CORPUS_RECALL_LO;
     int hi = dmax > 0 && dmax < len / 2 ? dmax : len / 2;
-    if (hi > n_sym) hi = n_sym;
+    if (hi > CORPUS_RECALL_DOUBLE_MAX) hi = CORPUS_RECALL_DOUBLE_MAX;
     int at = 0;
     while (at < len) {
         int d = 4 + (int)rand_below(rng, (uint64_t)(hi - 4 + 1));
-        uint8_t sym[256];
-        for (int i = 0; i < n_sym; i++) sym[i] = (uint8_t)(CORPUS_RECALL_LO + i);
-        for (int i = 0; i < d; i++) {            /* partial Fisher–Yates: d distinct symbols */
-            int j = i + (int)rand_below(rng, (uint64_t)(n_sym - i));
-            uint8_t t = sym[i]; sym[i] = sym[j]; sym[j] = t;
+        uint8_t sym[CORPUS_RECALL_DOUBLE_MAX];
+        if (d <= n_sym) {
+            uint8_t pool[256];
+            for (int i = 0; i < n_sym; i++) pool[i] = (uint8_t)(CORPUS_RECALL_LO + i);
+            for (int i = 0; i < d; i++) {        /* partial Fisher–Yates: d distinct symbols */
+                int j = i + (int)rand_below(rng, (uint64_t)(n_sym - i));
+                uint8_t t = pool[i]; pool[i] = pool[j]; pool[j] = t;
+                sym[i] = pool[i];
+            }
+        } else {                                 /* longer than the alphabet: drawn independently */
+            for (int i = 0; i < d; i++) sym[i] = (uint8_t)(CORPUS_RECALL_LO + rand_below(rng, (uint64_t)n_sym));
         }
         for (int i = 0; i < 2 * d && at < len; i++, at++) {
             out[at] = sym[i % d];

@@ -149,12 +149,15 @@ int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
 #define CORPUS_RECALL_LO   0x80
 int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
-/* A doubled recall episode of exactly len bytes (len >= CORPUS_RECALL_MIN): passages of D distinct
- * symbols of the same alphabet (drawn without replacement, D uniform in [4, min(dmax, len/2)], dmax <= 0:
- * len/2), each written twice back to back, until the window is full (a last passage that does not fit
- * twice is cut). Every byte of a second copy after its first is CORPUS_TOK_COPY: it is what followed the
- * one earlier occurrence of the byte before it — the canonical induction-head data (repeated random
- * tokens), where a one-symbol match is always reliable. */
+/* A doubled recall episode of exactly len bytes (len >= CORPUS_RECALL_MIN): passages of D symbols of
+ * the same alphabet, D uniform in [4, min(dmax, len/2, CORPUS_RECALL_DOUBLE_MAX)] (dmax <= 0: len/2),
+ * each written twice back to back, until the window is full (a last passage that does not fit twice is
+ * cut). Every byte of a second copy after its first is CORPUS_TOK_COPY. Up to 128 symbols a passage's
+ * symbols are distinct (drawn without replacement): the byte is what followed the one earlier occurrence
+ * of the byte before it — the canonical induction-head data (repeated random tokens), where a one-symbol
+ * match is always reliable. Longer passages (copy distances past 128, for wider windows) draw symbols
+ * independently; a match of two or three symbols then identifies the place. */
+#define CORPUS_RECALL_DOUBLE_MAX 1024
 int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */

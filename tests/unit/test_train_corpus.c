@@ -3,6 +3,7 @@
  * length whose answers are what the text states, copy episodes whose list comes back, and the
  * stateless sampler's determinism and mix. */
 #include <stdlib.h>
+#include <string.h>
 #include "check.h"
 #include "corpus.h"
 
@@ -366,8 +367,8 @@ static void test_recall_double(void)
     enum { L = 4096 };
     static uint8_t out[L], kind[L];
     rope_error err;
-    for (int dmax = 0; dmax <= 40; dmax += 40) {
-        int hi = dmax ? dmax : 256 - CORPUS_RECALL_LO, bad_alpha = 0, bad_rule = 0, bad_dist = 0;
+    for (int dmax = 40; dmax <= 256 - CORPUS_RECALL_LO; dmax += 256 - CORPUS_RECALL_LO - 40) {
+        int hi = dmax, bad_alpha = 0, bad_rule = 0, bad_dist = 0;
         long n_copy = 0, n_all = 0;
         for (int e = 0; e < 60; e++) {
             uint64_t rng = 1000 + (uint64_t)e;
@@ -391,6 +392,26 @@ static void test_recall_double(void)
         for (int d = 4; d <= hi; d++) { want += d - 1; wsum += 2.0 * d; }
         CHECK_NEAR(n_copy / (double)n_all, want / wsum, 0.02);
     }
+    /* Passages longer than the alphabet (dmax 0 at 1024: D up to 512): every marked byte is the byte one
+     * passage length D earlier, where D is the distance back to the last earlier occurrence of the
+     * preceding four symbols (a 4-gram of 128 symbols repeats by chance ~D^2/2^29 times per passage). */
+    long n_long = 0, bad_long = 0, n_far = 0;
+    for (int e = 0; e < 40; e++) {
+        uint64_t rng = 77 + (uint64_t)e;
+        CHECK(corpus_recall_double(out, kind, 1024, 0, &rng, &err) == 0);
+        for (int i = 5; i < 1024; i++) {
+            if (kind[i] != CORPUS_TOK_COPY) continue;
+            int j = i - 2;
+            while (j >= 3 && memcmp(out + j - 3, out + i - 4, 4)) j--;
+            if (j < 3) continue;   /* the first bytes of a copy have no 4-gram before them */
+            n_long++;
+            bad_long += out[j + 1] != out[i];
+            n_far += i - 1 - j > 256 - CORPUS_RECALL_LO;
+        }
+    }
+    CHECK(n_long > 1000);
+    CHECK(n_far > n_long / 4);               /* copy distances past the alphabet's size do occur */
+    CHECK(bad_long * 200 < n_long);           /* chance repeats of a 4-gram: well under 0.5 % */
     uint64_t rng = 5;
     CHECK(corpus_recall_double(out, kind, 15, 0, &rng, &err) == -1);
     CHECK_HAS(err.msg, "at least 16");
