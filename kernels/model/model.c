@@ -442,7 +442,7 @@ int model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch
     ok |= gguf_set_u32(f, "llama.rope.dimension_count", (uint32_t)hp->head_dim);
     if (gguf_set_rope(f, "llama", rp, hp->ctx_train, err)) return -1; /* every key the reader knows */
     ok |= gguf_set_u32(f, "llama.vocab_size", (uint32_t)hp->n_vocab);
-    /* byte-vocabulary SPM tokenizer (gguf-llama.md §2) */
+    /* byte-vocabulary SPM tokenizer (llama.cpp src/llama-vocab.cpp, LLAMA_VOCAB_TYPE_SPM) */
     char names[MODEL_VOCAB][8];
     const char *tok[MODEL_VOCAB];
     int32_t ttype[MODEL_VOCAB];

@@ -2,7 +2,7 @@
  * an inference context (KV cache, RoPE cos/sin cache, scratch, thread pool) and sampling. Perplexity
  * is scored by kernels/eval (eval_ppl), the one scorer.
  *
- * Contract: the architecture is llama as llama.cpp runs it (reference/gguf-llama.md §1): RMSNorm,
+ * Contract: the architecture is llama as llama.cpp runs it (llama.cpp src/models/llama.cpp): RMSNorm,
  * SwiGLU, RoPE on adjacent pairs (x[2i], x[2i+1]), MHA or GQA (consecutive query heads share a kv
  * head), tied or separate output, 256-token byte vocabulary (token = byte). The model never computes
  * a RoPE frequency: the context builds its cos/sin cache from a ropecore rope_table (θ'_i per pair,
@@ -90,7 +90,7 @@ int  model_load(model *m, const char *path, rope_error *err);
 int  model_rope_from_gguf(const gguf_file *f, const model_hparams *hp, rope_params *p, rope_error *err);
 
 /* Fills f (initialised by the caller) with the llama metadata, the byte-vocabulary SPM tokenizer
- * (gguf-llama.md §2), m->rope's scaling keys and the exact tensor set. 2-D weights are stored as
+ * (llama.cpp src/llama-vocab.cpp), m->rope's scaling keys and the exact tensor set. 2-D weights are stored as
  * `wtype` (F32, F16 or Q8_0; 1-D gains stay F32); converted copies live in *scratch, which the
  * caller frees after writing. Tensor data of F32 weights points into m. */
 int  model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch, rope_error *err);

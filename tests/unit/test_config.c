@@ -136,7 +136,8 @@ static void test_presets(void)
     CHECK_INT(c->params.max_pos, 512);
 }
 
-/* The tables of the presets against the numbers in reference/rope-methods.md §4 and §6. */
+/* The tables of the presets against the numbers from transformers' modeling_rope_utils.py
+ * (_compute_yarn_parameters, _compute_longrope_parameters) applied to the published configs. */
 static void test_preset_tables(void)
 {
     static rope_table t;
