@@ -220,4 +220,17 @@ void model_sampler_init(model_sampler *s, float temperature, int top_k, float to
  * renormalise and draw. */
 int  model_sample(model_sampler *s, const float *logits, int n_vocab);
 
+/* --- text to tokens --------------------------------------------------------------------------------- */
+
+#define MODEL_TOKEN_EOS 2 /* the file's eos_token_id: byte 0x02, where llama.cpp stops generating */
+
+/* The byte vocabulary tokenized exactly as llama.cpp's SPM tokenizer reads these files
+ * (src/llama-vocab.cpp, llm_tokenizer_spm_session): every ' ' becomes U+2581 (E2 96 81), the text is
+ * cut into UTF-8 symbols by each lead byte's length, a symbol that is exactly U+2581 is token 32 (the
+ * vocabulary spells it "▁") and every other symbol is its bytes (id = byte). So a literal U+2581 in
+ * the text is a space, and a space inside a broken UTF-8 sequence stays its three bytes. tok has
+ * room for 3 * n ids (model_tokens_max), or is NULL to count; returns the number of tokens. */
+#define model_tokens_max(n) (3 * (size_t)(n))
+size_t model_tokenize(const unsigned char *text, size_t n, int *tok);
+
 #endif

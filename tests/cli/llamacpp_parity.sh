@@ -2,7 +2,8 @@
 # tests/cli/llamacpp_parity.sh — the shipped GGUF in llama.cpp itself (optional): node-llama-cpp's
 # prebuilt CPU llama.cpp loads assets/ropescope-tiny.gguf, and on the same prompt (bytes = token ids)
 # its greedy continuation and the log-probability of every next byte are compared with ropescope's
-# (`gen --temp 0` and `ppl --score all --per-position --json` on one chunk).
+# (`gen --temp 0` and `ppl --score all --per-position --json` on one chunk); llama.cpp's tokenizer gives
+# the ids ropescope's model_tokenize gives (a literal U+2581 is a space).
 # The package is never downloaded here: it is looked up in $NODE_LLAMA_CPP_DIR (default /work/npm-llama,
 # the folder where `npm install node-llama-cpp@3.22` ran). Exit 77 (skipped) without node >= 20 or the
 # package. With ROPESCOPE_LLAMACPP_INSTALL=1 a missing package is installed into $NODE_LLAMA_CPP_DIR first.
@@ -52,6 +53,16 @@ cont = (gen[len(prompt):] if gen.startswith(prompt) else gen)[:len(ll["greedy"])
 greedy = bytes(ll["greedy"])
 print(f"greedy: llama.cpp {greedy!r}\n        ropescope {cont!r}")
 ok = ok and cont == greedy
+# llama.cpp's tokenizer: the text's bytes, spaces as 32, and a literal U+2581 also as 32 (model_tokenize)
+def rule(t):
+    return list(t.encode().replace("\u2581".encode(), b" "))
+for t, ids in zip(ll["texts"], ll["tokens"]):
+    if ids != rule(t):
+        print(f"tokens of {t!r}: llama.cpp {ids}, expected {rule(t)}")
+        ok = False
 sys.exit(0 if ok else 1)
 PY
+# ropescope reads a literal U+2581 as llama.cpp does: "a▁b" is 3 tokens (+ 1 generated = a KV of 4)
+"$bin" gen --model "$model" --temp 0 -n 1 --stats --threads 1 "a$(printf '\xe2\x96\x81')b" >/dev/null 2>"$tmp/err" \
+  && grep -qF "for 4 tokens" "$tmp/err" && ok || bad "gen a<U+2581>b: $(cat "$tmp/err")"
 finish llamacpp_parity

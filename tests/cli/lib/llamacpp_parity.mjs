@@ -2,7 +2,7 @@
 // through node-llama-cpp (its prebuilt CPU llama.cpp), feeds the bytes of a prompt file as token ids
 // (the byte vocabulary: id = byte) with an F32 KV cache like ropescope's, and prints one JSON object:
 // "logprob" (log p of each next byte of the prompt, from the raw logits) and "greedy" (N argmax tokens
-// after the prompt, each fed back).
+// after the prompt, each fed back), and "tokens": llama.cpp's tokenization of a few texts.
 // Usage: node llamacpp_parity.mjs MODEL.gguf PROMPT.txt N      package dir: $NODE_LLAMA_CPP_DIR
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -47,7 +47,11 @@ for (let k = 0; k < nGen; k++) {
     const r = await seq.controlledEvaluate([[next, { generateNext: { logits: true } }]]);
     next = argmax(r[0].next.logits);
 }
-console.log(JSON.stringify({ logprob, greedy }));
+// llama.cpp's own tokenizer on texts where a byte reading and llama.cpp's could part (test_model checks
+// ropescope's model_tokenize against the same ids)
+const texts = ["Hi there, \u00e9\u20ac!", "a\u2581b", "two  spaces\tand\na tab"];
+const tokens = texts.map((t) => Array.from(model.tokenize(t, false)));
+console.log(JSON.stringify({ logprob, greedy, texts, tokens }));
 await context.dispose();
 await model.dispose();
 await llama.dispose();
