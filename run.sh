@@ -1,1 +1,0 @@
-export LC_ALL=C.UTF-8; /work/wt/harden2/build/ropescope tui; echo exit=$?; sleep 100
