@@ -207,6 +207,11 @@ double rope_grid_at(const rope_grid *g, int k);            /* the k-th Δ */
  * ~1e-12); a log grid evaluates each point directly. */
 int rope_score_curve(const rope_table *t, rope_score_kind kind, const rope_grid *g,
                      double *out, rope_error *err);
+/* Points k0..k1-1 of the same curve into out[k1 - k0], bit for bit what rope_score_curve gives when
+ * k0 is a multiple of ROPE_SCORE_RESYNC (a long curve in slices, e.g. to report progress). */
+#define ROPE_SCORE_RESYNC 256
+int rope_score_curve_range(const rope_table *t, rope_score_kind kind, const rope_grid *g, int k0, int k1,
+                           double *out, rope_error *err);
 
 /* Caller-supplied q and k (adjacent pairs, [rot_dim] each):
  * out[k] = mag²·Σ_i Re(q_i·conj(k_i)·e^{iΔ_k θ'_i}) — the RoPE'd q·k at distance Δ_k. */

@@ -8,7 +8,7 @@
 #define MAX_DELTA 1e9
 #define MAX_POINTS 10000000
 /* a linear grid re-evaluates the rotations directly every RESYNC points to bound rounding drift */
-#define RESYNC 256
+#define RESYNC ROPE_SCORE_RESYNC
 
 int rope_grid_check(const rope_grid *g, rope_error *err)
 {
@@ -66,11 +66,13 @@ static double score_point(const rope_table *t, rope_score_kind kind, const doubl
 /* Walks the grid keeping e^{iΔθ'_i} for every pair in (c, s), calling back per point. */
 typedef double (*point_fn)(const rope_table *t, const void *ctx, const double *c, const double *s);
 
-static int walk_grid(const rope_table *t, const rope_grid *g, point_fn fn, const void *ctx, double *out,
-                     rope_error *err)
+static int walk_grid(const rope_table *t, const rope_grid *g, int k0, int k1, point_fn fn, const void *ctx,
+                     double *out, rope_error *err)
 {
     if (rope_grid_check(g, err))
         return -1;
+    if (k0 < 0 || k1 > g->n || k0 >= k1)
+        return rope_fail(err, "grid points %d..%d are outside 0..%d", k0, k1, g->n);
     int n = t->n_pairs;
     double c[ROPE_MAX_PAIRS], s[ROPE_MAX_PAIRS], rc[ROPE_MAX_PAIRS], rs[ROPE_MAX_PAIRS];
     double step = (g->hi - g->lo) / (double)(g->n - 1);
@@ -78,8 +80,8 @@ static int walk_grid(const rope_table *t, const rope_grid *g, point_fn fn, const
         for (int i = 0; i < n; i++) {
             sincos(step * t->pair[i].theta_scaled, &rs[i], &rc[i]);
         }
-    for (int k = 0; k < g->n; k++) {
-        if (g->log || k % RESYNC == 0) {
+    for (int k = k0; k < k1; k++) {
+        if (g->log || k % RESYNC == 0 || k == k0) {
             double d = rope_grid_at(g, k);
             for (int i = 0; i < n; i++) {
                 sincos(d * t->pair[i].theta_scaled, &s[i], &c[i]);
@@ -91,7 +93,7 @@ static int walk_grid(const rope_table *t, const rope_grid *g, point_fn fn, const
                 c[i] = cn;
             }
         }
-        out[k] = fn(t, ctx, c, s);
+        out[k - k0] = fn(t, ctx, c, s);
     }
     return 0;
 }
@@ -106,7 +108,15 @@ int rope_score_curve(const rope_table *t, rope_score_kind kind, const rope_grid 
 {
     if ((unsigned)kind > ROPE_SCORE_RANDOM_STD)
         return rope_fail(err, "unknown score curve kind %d", (int)kind);
-    return walk_grid(t, g, kind_point, &kind, out, err);
+    return rope_score_curve_range(t, kind, g, 0, g->n, out, err);
+}
+
+int rope_score_curve_range(const rope_table *t, rope_score_kind kind, const rope_grid *g, int k0, int k1,
+                           double *out, rope_error *err)
+{
+    if ((unsigned)kind > ROPE_SCORE_RANDOM_STD)
+        return rope_fail(err, "unknown score curve kind %d", (int)kind);
+    return walk_grid(t, g, k0, k1, kind_point, &kind, out, err);
 }
 
 /* Re(q_i·conj(k_i)·e^{iφ}) = a_i cos φ − b_i sin φ with a_i + i b_i = q_i·conj(k_i). */
@@ -138,7 +148,7 @@ int rope_score_qk(const rope_table *t, const double *q, const double *k, const r
         ctx->a[i] = qa * ka + qb * kb;
         ctx->b[i] = qb * ka - qa * kb;
     }
-    int rc = walk_grid(t, g, qk_point, ctx, out, err);
+    int rc = walk_grid(t, g, 0, g->n, qk_point, ctx, out, err);
     free(ctx);
     return rc;
 }

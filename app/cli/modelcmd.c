@@ -127,27 +127,34 @@ int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err)
         return rope_fail(err, "%s is a directory, not a text file", path);
     }
     long cnt = 0, cap = 1 << 16;
-    int *t = malloc(sizeof(int) * (size_t)cap), ch;
-    while (t && (ch = fgetc(fp)) != EOF) {
+    unsigned char *b = malloc((size_t)cap);
+    int ch;
+    while (b && (ch = fgetc(fp)) != EOF) {
         if (cnt == CMD_TEXT_MAX) {     /* a cap, not a guess: /dev/zero or a huge file must not run to OOM */
-            free(t);
+            free(b);
             fclose(fp);
             return rope_fail(err, "%s is larger than the %d MiB a text file may have here; take a slice "
                              "(head -c 8M FILE > slice.txt)", path, CMD_TEXT_MAX >> 20);
         }
         if (cnt == cap) {
-            int *g = realloc(t, sizeof(int) * (size_t)(cap *= 2));
-            if (!g) { free(t); t = NULL; break; }
-            t = g;
+            unsigned char *g = realloc(b, (size_t)(cap *= 2));
+            if (!g) { free(b); b = NULL; break; }
+            b = g;
         }
-        t[cnt++] = ch;
+        b[cnt++] = (unsigned char)ch;
     }
     int rerr = ferror(fp);
     fclose(fp);
-    if (!t) return rope_fail(err, "out of memory reading %s", path);
-    if (rerr) { free(t); return rope_fail(err, "%s: a read error occurred", path); }
+    if (!b) return rope_fail(err, "out of memory reading %s", path);
+    if (rerr) { free(b); return rope_fail(err, "%s: a read error occurred", path); }
+    /* tokens as llama.cpp reads the text (model_tokenize: a literal U+2581 is a space) */
+    size_t nt = model_tokenize(b, (size_t)cnt, NULL);
+    int *t = malloc(sizeof(int) * (nt ? nt : 1));
+    if (!t) { free(b); return rope_fail(err, "out of memory reading %s", path); }
+    model_tokenize(b, (size_t)cnt, t);
+    free(b);
     *tok = t;
-    *n = cnt;
+    *n = (long)nt;
     return 0;
 }
 

@@ -24,8 +24,9 @@ int cmd_parse_methods(const char *flag, const char *s, rope_method *out, int max
 /* The largest text file the model commands read, bytes (4 bytes of memory per byte read). */
 #define CMD_TEXT_MAX (64 << 20)
 
-/* The whole file as byte tokens; *tok is malloc'd (the caller frees it). A directory, a read error or
- * more than CMD_TEXT_MAX bytes (also from a device that never ends) is -1 with one line. */
+/* The whole file as tokens, read as llama.cpp reads it (model_tokenize); *tok is malloc'd (the caller
+ * frees it). A directory, a read error or more than CMD_TEXT_MAX bytes (also from a device that never
+ * ends) is -1 with one line. */
 int cmd_read_tokens(const char *path, int **tok, long *n, rope_error *err);
 
 /* The header's note on a model whose context was extended by fine-tuning past the RoPE's original

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "cmdutil.h"
 #include "ropeargs.h"
@@ -48,6 +50,19 @@ typedef struct series {
     double *y; /* [n points] */
     double magnitude;
 } series;
+
+/* Progress on stderr (a TTY only), at most twice a second: curves done out of all. */
+#define SLICE (256 * ROPE_SCORE_RESYNC)
+static void progress(double *last, double done, double total)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    if (now - *last < 0.5 && done < total)
+        return;
+    *last = now;
+    fprintf(stderr, "\rcurve: %.1f %% of %.0f curves", 100.0 * done / total, total);
+}
 
 int cmd_curve(int argc, char **argv)
 {
@@ -144,6 +159,8 @@ int cmd_curve(int argc, char **argv)
     if (!(grid = malloc(sizeof(double) * (size_t)points))) { rc = cmd_error("curve", 1, "out of memory"); goto done; }
     for (int k = 0; k < points; k++)
         grid[k] = rope_grid_at(&g, k);
+    int show = isatty(2) && (double)points * n_m * n_k > 4e6; /* only requests that take seconds */
+    double last = 0.0;
     for (int a = 0; a < n_m; a++) {
         rope_params q = p;
         q.method = ms[a];
@@ -155,9 +172,16 @@ int cmd_curve(int argc, char **argv)
             s->magnitude = t->magnitude;
             if (!(s->y = malloc(sizeof(double) * (size_t)points))) { rc = cmd_error("curve", 1, "out of memory"); goto done; }
             n_ser++;
-            if (rope_score_curve(t, ks[b], &g, s->y, &err)) goto usage;
+            for (int k0 = 0; k0 < points; k0 += SLICE) { /* slices, so a long request reports progress */
+                int k1 = points - k0 > SLICE ? k0 + SLICE : points;
+                if (rope_score_curve_range(t, ks[b], &g, k0, k1, s->y + k0, &err)) goto usage;
+                if (show)
+                    progress(&last, (double)(a * n_k + b) + (double)k1 / points, (double)(n_m * n_k));
+            }
         }
     }
+    if (show && last > 0.0)
+        fputs("\r\033[K", stderr);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "original_context", p.orig_ctx);

@@ -66,7 +66,7 @@ int cmd_gen(int argc, char **argv)
     if (!prompt || !prompt[0]) { rc = cmd_error(cmd, 2, "no prompt given (see --help)"); goto out; }
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
-    int np = (int)strlen(prompt);
+    int np = (int)model_tokenize((const unsigned char *)prompt, strlen(prompt), NULL); /* as llama.cpp reads it */
     if (!ctx) ctx = np + n_gen > 1 ? np + n_gen : 2;   /* what the run needs, not the metadata's context */
     if (np > ctx) {
         rc = cmd_error(cmd, 2, "the prompt has %d tokens but the context holds %d; use --ctx %d or more", np, ctx, np + n_gen);
@@ -82,7 +82,7 @@ int cmd_gen(int argc, char **argv)
     have_ctx = 1;
     tok = malloc(sizeof(int) * (size_t)np);
     if (!tok) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 0; i < np; i++) tok[i] = (unsigned char)prompt[i];
+    model_tokenize((const unsigned char *)prompt, strlen(prompt), tok);
     model_sampler s;
     model_sampler_init(&s, (float)temp, top_k, (float)top_p, (uint64_t)seed);
     fputs(prompt, stdout);
@@ -91,6 +91,10 @@ int cmd_gen(int argc, char **argv)
     int made = 0;
     for (; made < n_gen; made++) {
         int t = model_sample(&s, model_logits(&c, 0), m.hp.n_vocab);
+        if (t == MODEL_TOKEN_EOS) { /* the file's end of text: llama.cpp stops here too */
+            fprintf(stderr, "\n(gen: the end-of-text token 0x02 came: stopped)\n");
+            break;
+        }
         putchar(t);
         fflush(stdout);
         if (made + 1 == n_gen) { made++; break; }

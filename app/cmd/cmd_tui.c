@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cmd.h"
 #include "cmdutil.h"
@@ -200,6 +201,29 @@ static void install_signals(void)
     sigaction(SIGABRT, &sa, NULL);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
+}
+
+/* Handles every event already waiting (a paste arrives as thousands of keys) before the next
+ * redraw, so a frame costs one render however much was typed; after DRAIN_MS the loop draws
+ * once to show progress and comes back for the rest. A resize is picked up by the frame. */
+#define DRAIN_MS 50.0
+static void drain_input(tui_app *a)
+{
+    double t0 = now_ms();
+    tui_event ev;
+    while (!a->quit && !quit_signal && tui_term_read(&ev, 0)) {
+        if (ev.key != TUI_KEY_RESIZE)
+            feed(a, &ev, a->hits.too_small);
+        if (now_ms() - t0 > DRAIN_MS)
+            break;
+    }
+}
+
 static int run_terminal(tui_app *a, const tui_opts *o, int ascii)
 {
     rope_error err;
@@ -251,6 +275,7 @@ static int run_terminal(tui_app *a, const tui_opts *o, int ascii)
             if (ev.key != TUI_KEY_RESIZE)
                 feed(a, &ev, a->hits.too_small);
             dirty = 1;
+            drain_input(a);
         } else if (timed_out && a->lab.animate && !a->hits.too_small) {
             ev = (tui_event){ .key = TUI_KEY_TICK };
             tui_app_handle(a, &ev);

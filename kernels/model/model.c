@@ -442,7 +442,7 @@ int model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch
     ok |= gguf_set_u32(f, "llama.rope.dimension_count", (uint32_t)hp->head_dim);
     if (gguf_set_rope(f, "llama", rp, hp->ctx_train, err)) return -1; /* every key the reader knows */
     ok |= gguf_set_u32(f, "llama.vocab_size", (uint32_t)hp->n_vocab);
-    /* byte-vocabulary SPM tokenizer (gguf-llama.md §2) */
+    /* byte-vocabulary SPM tokenizer (llama.cpp src/llama-vocab.cpp, LLAMA_VOCAB_TYPE_SPM) */
     char names[MODEL_VOCAB][8];
     const char *tok[MODEL_VOCAB];
     int32_t ttype[MODEL_VOCAB];
@@ -462,7 +462,9 @@ int model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch
     ok |= gguf_set_bool(f, "tokenizer.ggml.add_bos_token", 0);
     ok |= gguf_set_bool(f, "tokenizer.ggml.add_eos_token", 0);
     ok |= gguf_set_u32(f, "tokenizer.ggml.bos_token_id", 1);
-    ok |= gguf_set_u32(f, "tokenizer.ggml.eos_token_id", 2);
+    /* eos aliases byte 0x02 (MODEL_TOKEN_EOS): every id is a byte. llama.cpp warns "special_eos_id is
+     * not in special_eog_ids" because it finds end-of-generation tokens by their text only. */
+    ok |= gguf_set_u32(f, "tokenizer.ggml.eos_token_id", MODEL_TOKEN_EOS);
     if (ok) return rope_fail(err, "out of memory building GGUF metadata");
 
     int64_t d = hp->d_model, V = hp->n_vocab, ff = hp->n_ff;

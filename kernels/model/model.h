@@ -2,7 +2,7 @@
  * an inference context (KV cache, RoPE cos/sin cache, scratch, thread pool) and sampling. Perplexity
  * is scored by kernels/eval (eval_ppl), the one scorer.
  *
- * Contract: the architecture is llama as llama.cpp runs it (reference/gguf-llama.md §1): RMSNorm,
+ * Contract: the architecture is llama as llama.cpp runs it (llama.cpp src/models/llama.cpp): RMSNorm,
  * SwiGLU, RoPE on adjacent pairs (x[2i], x[2i+1]), MHA or GQA (consecutive query heads share a kv
  * head), tied or separate output, 256-token byte vocabulary (token = byte). The model never computes
  * a RoPE frequency: the context builds its cos/sin cache from a ropecore rope_table (θ'_i per pair,
@@ -90,7 +90,7 @@ int  model_load(model *m, const char *path, rope_error *err);
 int  model_rope_from_gguf(const gguf_file *f, const model_hparams *hp, rope_params *p, rope_error *err);
 
 /* Fills f (initialised by the caller) with the llama metadata, the byte-vocabulary SPM tokenizer
- * (gguf-llama.md §2), m->rope's scaling keys and the exact tensor set. 2-D weights are stored as
+ * (llama.cpp src/llama-vocab.cpp), m->rope's scaling keys and the exact tensor set. 2-D weights are stored as
  * `wtype` (F32, F16 or Q8_0; 1-D gains stay F32); converted copies live in *scratch, which the
  * caller frees after writing. Tensor data of F32 weights points into m. */
 int  model_to_gguf(const model *m, gguf_file *f, gguf_dtype wtype, void **scratch, rope_error *err);
@@ -219,5 +219,18 @@ void model_sampler_init(model_sampler *s, float temperature, int top_k, float to
  * softmax(logits/T), keep the top_k most likely, then the smallest prefix with mass >= top_p,
  * renormalise and draw. */
 int  model_sample(model_sampler *s, const float *logits, int n_vocab);
+
+/* --- text to tokens --------------------------------------------------------------------------------- */
+
+#define MODEL_TOKEN_EOS 2 /* the file's eos_token_id: byte 0x02, where llama.cpp stops generating */
+
+/* The byte vocabulary tokenized exactly as llama.cpp's SPM tokenizer reads these files
+ * (src/llama-vocab.cpp, llm_tokenizer_spm_session): every ' ' becomes U+2581 (E2 96 81), the text is
+ * cut into UTF-8 symbols by each lead byte's length, a symbol that is exactly U+2581 is token 32 (the
+ * vocabulary spells it "▁") and every other symbol is its bytes (id = byte). So a literal U+2581 in
+ * the text is a space, and a space inside a broken UTF-8 sequence stays its three bytes. tok has
+ * room for 3 * n ids (model_tokens_max), or is NULL to count; returns the number of tokens. */
+#define model_tokens_max(n) (3 * (size_t)(n))
+size_t model_tokenize(const unsigned char *text, size_t n, int *tok);
 
 #endif

@@ -1,5 +1,5 @@
 /* kernels/model/model_sample.c — next-token sampling (greedy, temperature, top-k, top-p with a seeded
- * xorshift generator). */
+ * xorshift generator) and the text-to-token rule of the byte vocabulary as llama.cpp reads it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +76,37 @@ int model_sample(model_sampler *s, const float *logits, int n)
         if (u < acc) return c[i].id;
     }
     return c[k - 1].id;
+}
+
+/* --- text to tokens (see model.h: llama.cpp's SPM reading of the byte vocabulary) ----------------------- */
+
+/* Walks the text as if every ' ' were already E2 96 81 (the escaped text is never built); tok may be
+ * NULL to count only. */
+size_t model_tokenize(const unsigned char *text, size_t n, int *tok)
+{
+    static const unsigned char mark[3] = { 0xE2, 0x96, 0x81 };
+    size_t out = 0, i = 0, sub = 0;   /* position: text[i], byte sub of its escaped form */
+    while (i < n) {
+        /* the symbol starts at (i, sub); its length is the UTF-8 length of its first byte */
+        unsigned char lead = text[i] == ' ' ? mark[sub] : text[i];
+        size_t len = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        unsigned char sym[4];
+        size_t k = 0;
+        while (k < len && i < n) {
+            if (text[i] == ' ') {
+                sym[k++] = mark[sub];
+                if (++sub == 3) { sub = 0; i++; }
+            } else {
+                sym[k++] = text[i++];
+            }
+        }
+        if (k == 3 && sym[0] == mark[0] && sym[1] == mark[1] && sym[2] == mark[2]) {
+            if (tok) tok[out] = ' ';
+            out++;
+        } else {
+            for (size_t j = 0; j < k; j++, out++)
+                if (tok) tok[out] = sym[j];
+        }
+    }
+    return out;
 }

@@ -1,6 +1,6 @@
 /* kernels/train/train_model.c — the trainer's view of a llama model: hyper-parameters, one float block
  * holding every weight with a tensor table in GGUF order, random initialisation, and GGUF
- * import/export in the llama layout with the byte-vocabulary SPM tokenizer (gguf-llama.md §1–2). */
+ * import/export in the llama layout with the byte-vocabulary SPM tokenizer (GGUF spec, ggml docs/gguf.md; llama.cpp src/llama-vocab.cpp). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -546,6 +546,10 @@ int train_session_resume(train_session *s, const train_config *cfg, const corpus
     name[63] = 0;
     int64_t np = r_i64(&r);
     if (r.bad) { free(buf); return rope_fail(err, "checkpoint '%s' is truncated", path); }
+    if (step < 0 || !(tokens >= 0.0) || !isfinite(tokens)) {
+        free(buf);
+        return rope_fail(err, "checkpoint '%s' is damaged: step %ld, %g tokens seen", path, step, tokens);
+    }
     if (!train_hparams_same(&st.hp, &cfg->hp)) {
         char a[160], b[160];
         train_hparams_describe(&st.hp, a, sizeof a);
@@ -590,6 +594,9 @@ int train_session_retune(train_session *s, const train_config *next, rope_error 
     if (next->seed != c->seed)
         return rope_fail(err, "the seed cannot change on resume (%llu -> %llu): it names the data stream",
                          (unsigned long long)c->seed, (unsigned long long)next->seed);
+    if (next->opt.total < s->step)
+        return rope_fail(err, "--steps %ld is below the checkpoint's step %ld; give --steps above %ld to continue",
+                         next->opt.total, s->step, s->step);
     if (next->short_frac != c->short_frac || (c->short_frac > 0.0 && next->short_len != c->short_len))
         return rope_fail(err, "the short-row curriculum cannot change on resume");
     train_config t = *c;

@@ -969,25 +969,26 @@ done:
     return rc;
 }
 
-/* Reads a whole file of at most CONFIG_MAX_BYTES into a malloc'd buffer. */
-static int read_file(const char *path, char **data, size_t *len, rope_error *err)
+int rope_config_read_stream(FILE *f, const char *name, void *(*grow)(void *, size_t), char **data, size_t *len,
+                            rope_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rope_fail(err, "%s: cannot open (%s); check the path", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
+    char *buf = grow(NULL, cap);
+    if (!buf)
+        return rope_fail(err, "%s: out of memory", name);
     int rc = 0;
-    while (buf) {
+    for (;;) {
         if (n > CONFIG_MAX_BYTES) {
             rc = rope_fail(err, "%s: larger than 16 MiB; a config.json is a few KiB (is this the model "
-                                "weights?)", path);
+                                "weights?)", name);
             break;
         }
         if (n == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
+            char *nb = grow(buf, cap * 2);
+            if (!nb) { /* never parse the part read so far as if it were the file */
+                rc = rope_fail(err, "%s: out of memory after %zu bytes", name, n);
                 break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -995,13 +996,10 @@ static int read_file(const char *path, char **data, size_t *len, rope_error *err
         n += got;
         if (got == 0) {
             if (ferror(f))
-                rc = rope_fail(err, "%s: cannot read (%s)", path, strerror(errno));
+                rc = rope_fail(err, "%s: cannot read (%s)", name, strerror(errno));
             break;
         }
     }
-    if (!buf)
-        rc = rope_fail(err, "%s: out of memory", path);
-    fclose(f);
     if (rc) {
         free(buf);
         return -1;
@@ -1009,6 +1007,17 @@ static int read_file(const char *path, char **data, size_t *len, rope_error *err
     *data = buf;
     *len = n;
     return 0;
+}
+
+/* Reads a whole file of at most CONFIG_MAX_BYTES into a malloc'd buffer. */
+static int read_file(const char *path, char **data, size_t *len, rope_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rope_fail(err, "%s: cannot open (%s); check the path", path, strerror(errno));
+    int rc = rope_config_read_stream(f, path, realloc, data, len, err);
+    fclose(f);
+    return rc;
 }
 
 int rope_config_load(const char *path, rope_config *c, rope_error *err)

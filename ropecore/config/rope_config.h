@@ -10,6 +10,7 @@
 #define ROPE_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "rope.h"
 
 /* What the file literally held (presence flags and the raw spellings), for lint and export. */
@@ -63,6 +64,10 @@ void rope_config_init(rope_config *c);
  * absurd values are errors naming the key. */
 int rope_config_parse(const char *json, size_t len, const char *where, rope_config *c, rope_error *err);
 int rope_config_load(const char *path, rope_config *c, rope_error *err);
+/* Reads all of f (at most 16 MiB) into *data (malloc'd, *len bytes; the caller frees it). The buffer
+ * grows through grow (realloc, or a stand-in in tests): a failed growth is an error, never a short read. */
+int rope_config_read_stream(FILE *f, const char *name, void *(*grow)(void *, size_t), char **data, size_t *len,
+                            rope_error *err);
 
 /* Presets compiled in from the JSON files in assets/presets. */
 int         rope_preset_count(void);

@@ -1,6 +1,6 @@
 /* ropecore/config/rope_gguf_keys.c — the table of llama.cpp's GGUF RoPE keys and the two directions of
  * the map (rope_gguf_keys.h): params → (key, type, value) for the writer and the export, and
- * (key, value) → params for the reader, with llama.cpp's reading rules (reference/gguf-llama.md). */
+ * (key, value) → params for the reader, with llama.cpp's reading rules (llama.cpp src/llama-model.cpp, hparams loading). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

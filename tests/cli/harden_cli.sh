@@ -60,4 +60,10 @@ fails 2 "shorter than the model's context L = 512" compare --ctx 300 "$tmp/text.
 
 # gen's KV cache is sized by prompt + tokens, not the model's context (2 + 3 = 5)
 "$bin" gen --stats -n 3 --temp 0 hi >/dev/null 2>"$tmp/err" && grep -qF "for 5 tokens" "$tmp/err" && ok || bad "gen --stats: $(cat "$tmp/err")"
+# a curve request that takes seconds reports progress on a terminal's stderr, and nothing otherwise
+"$bin" curve --kind ones --points 4100000 2>"$tmp/err" >/dev/null && [ ! -s "$tmp/err" ] && ok || bad "curve: stderr without a TTY: $(head -c 200 "$tmp/err")"
+if command -v script >/dev/null 2>&1; then
+  script -qc "'$bin' curve --kind ones --points 4100000 >/dev/null" /dev/null | tr '\r' '\n' >"$tmp/prog"
+  grep -q "^curve: 100.0 % of 1 curves" "$tmp/prog" && ok || bad "curve: no progress on a TTY: $(head -c 200 "$tmp/prog")"
+fi
 finish harden_cli

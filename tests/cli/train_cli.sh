@@ -56,6 +56,10 @@ sum=$(md5sum <"$run/ckpt.bin")
 [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'another architecture' "$tmp/err" && ok \
   || bad "resume with another architecture: exit $rc, '$(cat "$tmp/err")'"
 [ "$(md5sum <"$run/ckpt.bin")" = "$sum" ] && ok || bad "a refused resume changed ckpt.bin"
+# a schedule that ends before the checkpoint's step is refused, not "finished at step 14/5"
+gsum=$(md5sum <"$run/model.gguf")
+usage_error "--steps 5 is below the checkpoint's step 14" train --out-dir "$run" "${tiny[@]}" --steps 5 --resume
+[ "$(md5sum <"$run/ckpt.bin")$(md5sum <"$run/model.gguf")" = "$sum$gsum" ] && ok || bad "a refused resume rewrote the run"
 
 # finetune the GGUF at 2x its context with YaRN, keeping some short rows
 ft="$tmp/ft"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli/tui_tmux.sh — the real explorer in a real terminal: tmux runs `ropescope tui` in a
 # pane, the test types keys, resizes the window (also below the minimum) and reads the pane.
-# After every way out (q, Ctrl-C, F10, SIGTERM, SIGHUP) the shell around it checks that the
-# terminal is back: main screen, visible cursor, mouse reporting off, canonical mode and echo on.
+# After every way out (q, Ctrl-C, F10, SIGTERM, SIGHUP, SIGINT, SIGABRT) the shell around it checks that the
+# terminal is back: main screen, visible cursor, mouse reporting and keypad mode off, canonical mode
+# and echo on.
 # Waits poll the pane; no fixed sleeps. Exits 77 (ctest: skipped) when tmux is not installed.
 set -uo pipefail
 bin=$1 src=$2
@@ -51,7 +52,7 @@ wait_gone() {
   done
   return 1
 }
-flags() { T list-panes -t "$1" -F '#{alternate_on} #{cursor_flag} #{mouse_any_flag}'; }
+flags() { T list-panes -t "$1" -F '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}#{keypad_flag}'; }
 
 # start SESSION W H ARGS...: the explorer inside a shell that reports how it left the terminal
 start() {
@@ -82,7 +83,7 @@ after() {
   local n_on; n_on=$(tr ' ' '\n' <<<"$modes" | grep -cxE 'icanon|echo|isig|icrnl|opost')
   [ "$n_on" -eq 5 ] && ok || bad "$s: tty modes not restored: '$modes'"
   grep -qF "corr raw" <<<"$out" && bad "$s: the explorer's screen is still visible" || ok
-  [ "$(flags "$s")" = "0 1 0" ] && ok || bad "$s: alternate/cursor/mouse flags are '$(flags "$s")', want '0 1 0'"
+  [ "$(flags "$s")" = "0 1 0 00" ] && ok || bad "$s: alternate/cursor/mouse/keypad flags are '$(flags "$s")', want '0 1 0 00'"
   grep -qF "ERROR: AddressSanitizer" <<<"$out" && bad "$s: AddressSanitizer report" || ok
 }
 
@@ -90,7 +91,7 @@ after() {
 start main 160 48 "$llama2"
 if wait_for main "corr raw 20.9445..45.0269 -> 20..46"; then
   ok
-  [ "$(flags main)" = "1 0 1" ] && ok || bad "running: alternate/cursor/mouse flags are '$(flags main)', want '1 0 1'"
+  [ "$(flags main)" = "1 0 1 11" ] && ok || bad "running: alternate/cursor/mouse/keypad flags are '$(flags main)', want '1 0 1 11'"
   pane main | grep -qF "magnitude 1.2079442" && ok || bad "status magnitude"
   T send-keys -t main '=' '1' '6' Enter
   wait_for main "magnitude 1.2772589" && ok || bad "typing factor 16 did not update the status"
@@ -158,6 +159,23 @@ if wait_for int "corr raw"; then
   pid=$(explorer_pid int)
   [ -n "$pid" ] && kill -INT "$pid"
   after int 130
+fi
+
+# the emergency exit (a fatal signal, SIGABRT here: only async-signal-safe writes) also leaves keypad mode
+start abrt 120 40 "$llama2"
+if wait_for abrt "corr raw"; then
+  pid=$(explorer_pid abrt)
+  [ -n "$pid" ] && kill -ABRT "$pid"
+  after abrt 134
+fi
+
+# a 50 KB paste is handled between frames (the explorer once drew a frame per key: ~2 minutes)
+start paste 120 40 "$llama2"
+if wait_for paste "corr raw"; then
+  { head -c 50000 /dev/zero | tr '\0' z; printf q; } >"$tmp/paste.txt"
+  T load-buffer "$tmp/paste.txt"
+  T paste-buffer -t paste
+  after paste 0
 fi
 
 # NO_COLOR and an ASCII locale still give a working explorer

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """tests/ref/check_hf_parity.py — runs `ropescope freqs --json` for a grid of methods and geometries
-(the published configs of rope-methods.md plus edge cases) and compares inv_freq and the magnitude
+(published models' config.json values plus edge cases) and compares inv_freq and the magnitude
 with the independent numpy float32 reference in hf_rope_ref.py: 1e-6 relative, as the issue asks.
 
 usage: check_hf_parity.py ROPESCOPE"""

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """tests/ref/hf_rope_ref.py — an independent float32 reimplementation of Hugging Face's RoPE
-initialisation functions (transformers modeling_rope_utils, as written out in
-shared/reference/rope-methods.md), in numpy, used as the oracle for ropescope's hf flavor.
+initialisation functions (transformers' src/transformers/modeling_rope_utils.py), in numpy, used as the oracle for ropescope's hf flavor.
 
 usage: hf_rope_ref.py METHOD D BASE L MAX_POS S BETA_FAST BETA_SLOW TRUNCATE SEQ_LEN [LOW HIGH]
 prints a JSON object: {"inv_freq": [...], "attention_factor": x}

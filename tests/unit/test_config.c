@@ -136,7 +136,8 @@ static void test_presets(void)
     CHECK_INT(c->params.max_pos, 512);
 }
 
-/* The tables of the presets against the numbers in reference/rope-methods.md §4 and §6. */
+/* The tables of the presets against the numbers from transformers' modeling_rope_utils.py
+ * (_compute_yarn_parameters, _compute_longrope_parameters) applied to the published configs. */
 static void test_preset_tables(void)
 {
     static rope_table t;
@@ -506,6 +507,52 @@ static void test_load(void)
     rmdir(dir);
 }
 
+/* a stand-in for realloc that fails once the buffer would pass 64 KiB */
+static int grows;
+static void *grow_small(void *p, size_t n)
+{
+    grows++;
+    return n > (size_t)1 << 16 ? NULL : realloc(p, n);
+}
+
+static void test_read_stream(void)
+{
+    /* 100 KB of valid JSON: {"a":"xxx..."}; reading it needs the buffer to grow past 64 KiB */
+    size_t n = 100000;
+    char *text = malloc(n + 1);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    memset(text, 'x', n);
+    memcpy(text, "{\"a\":\"", 6);
+    memcpy(text + n - 2, "\"}", 2);
+    text[n] = 0;
+    rope_error err = { "" };
+    char *data = NULL;
+    size_t len = 0;
+    FILE *f = fmemopen(text, n, "rb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(rope_config_read_stream(f, "big.json", realloc, &data, &len, &err) == 0);
+        CHECK(len == n && data && memcmp(data, text, n) == 0);
+        free(data);
+        fclose(f);
+    }
+    /* the growth fails: an error, not the first 64 KiB handed on as the whole file */
+    data = NULL;
+    grows = 0;
+    f = fmemopen(text, n, "rb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(rope_config_read_stream(f, "big.json", grow_small, &data, &len, &err) == -1);
+        CHECK(data == NULL);
+        CHECK(grows == 2);
+        CHECK_HAS(err.msg, "big.json: out of memory after 65536 bytes");
+        fclose(f);
+    }
+    free(text);
+}
+
 int main(void)
 {
     test_presets();
@@ -516,5 +563,6 @@ int main(void)
     test_fixtures();
     test_inline_errors();
     test_load();
+    test_read_stream();
     return check_done("test_config");
 }

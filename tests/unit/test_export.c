@@ -1,6 +1,6 @@
 /* tests/unit/test_export.c — exports: the Hugging Face JSON (both spellings) reads back to the same
  * parameters for every preset and method, and the vLLM / llama.cpp / GGUF outputs carry values
- * derived by hand from the published configs and the closed forms in reference/rope-methods.md. */
+ * derived by hand from the published configs and the closed forms in transformers' modeling_rope_utils.py. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +264,7 @@ static void test_llamacpp(void)
     CHECK_STR(t, "--rope-scaling yarn --rope-scale 4 --yarn-orig-ctx 32768 --yarn-beta-fast 32 --yarn-beta-slow 1 "
                  "--rope-freq-base 1000000 -c 131072\n");
     free(t);
-    /* gpt-oss: truncate:false cannot be expressed; pairs 9..17 differ by up to 76 % (rope-methods.md §4) */
+    /* gpt-oss: truncate:false cannot be expressed; pairs 9..17 differ by up to 76 % (transformers _compute_yarn_parameters, truncate) */
     notes.n = 0;
     CHECK(rope_preset_load("gpt-oss-20b", &a, &err) == 0);
     free(export_text(&a, ROPE_EXPORT_LLAMACPP, 0, &notes));
@@ -281,7 +281,7 @@ static void test_llamacpp(void)
     t = export_text(&a, ROPE_EXPORT_LLAMACPP, 0, NULL);
     CHECK_STR(t, "--rope-scaling linear --rope-scale 4 --rope-freq-base 10000 -c 2048\n");
     free(t);
-    /* dynamic NTK baked at -c: Llama-2 s = 8 at 8192 gives b' = 10000·9^(64/63) (rope-methods.md §3) */
+    /* dynamic NTK baked at -c: Llama-2 s = 8 at 8192 gives b' = 10000·9^(64/63) (transformers _compute_dynamic_ntk_parameters) */
     notes.n = 0;
     CHECK(rope_preset_load("llama-2-7b", &a, &err) == 0);
     a.params.method = ROPE_DYNAMIC;

@@ -82,7 +82,7 @@ static void test_presets(void)
     CHECK_HAS(items[0].what, want);
     static const char *const gptoss[] = { "truncate-false", "static-yarn-short-context" };
     expect_preset("gpt-oss-20b", gptoss, 2);
-    CHECK_HAS(items[0].what, "(8.093-17.398)"); /* rope-methods.md §4 */
+    CHECK_HAS(items[0].what, "(8.093-17.398)"); /* transformers _compute_yarn_parameters */
     CHECK_HAS(items[0].what, "pairs 9-17 by up to 76%");
     static const char *const phi3[] = { "longrope-switch" };
     expect_preset("phi-3-mini-128k", phi3, 1);
@@ -119,7 +119,7 @@ static const struct { const char *rule; rope_lint_level level; const char *json;
     { "missing-max-pos", ROPE_LINT_INFO,
       "{" HD "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\":"
       " 1024}}", "= 4096" },
-    /* L falls back to max_position_embeddings = 16384: band [15, 28]; at 4096 it is [10, 23] (DeepSeek's, §4) */
+    /* L falls back to max_position_embeddings = 16384: band [15, 28]; at 4096 it is [10, 23] (DeepSeek-V3's config.json) */
     { "missing-original", ROPE_LINT_WARN,
       "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0}}",
       "band is pairs 15-28; with L = 4096 it would be 10-23" },
@@ -138,7 +138,7 @@ static const struct { const char *rule; rope_lint_level level; const char *json;
     { "beta-zero", ROPE_LINT_WARN,
       "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
       " \"original_max_position_embeddings\": 4096, \"beta_fast\": 0}}", "default 32 (band pairs 10-23)" },
-    /* tiny L: d(32) = 64 ln(256/(64 pi)) / (2 ln 1e4) = 0.84; yarn-results-and-pain.md §0: pair 0 only */
+    /* tiny L: d(32) = 64 ln(256/(64 pi)) / (2 ln 1e4) = 0.84; YaRN paper (arXiv 2309.00071) Eq. 17-20: pair 0 only */
     { "yarn-band-empty", ROPE_LINT_WARN,
       "{" HD "\"max_position_embeddings\": 2048, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 8.0,"
       " \"original_max_position_embeddings\": 256}}", "d(beta_fast = 32) = 0.84 < 1: 1 pair keeps" },
@@ -149,7 +149,7 @@ static const struct { const char *rule; rope_lint_level level; const char *json;
     { "mscale-equals-all-dim", ROPE_LINT_INFO,
       "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
       " \"original_max_position_embeddings\": 4096, \"mscale\": 0.707, \"mscale_all_dim\": 0.707}}", "= 0.707" },
-    /* only mscale_all_dim = 1: HF 0.1 ln 4 + 1 = 1.1386 on cos/sin, vLLM's DeepSeek path 1.0 (§5) */
+    /* only mscale_all_dim = 1: HF 0.1 ln 4 + 1 = 1.1386 on cos/sin, vLLM's DeepSeek path 1.0 (deepseek_scaling_rope.py) */
     { "mscale-partial", ROPE_LINT_WARN,
       "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
       " \"original_max_position_embeddings\": 4096, \"mscale_all_dim\": 1.0}}", "= 1.1386 on cos/sin; vLLM's" },

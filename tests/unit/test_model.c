@@ -294,8 +294,37 @@ static void test_ctx_misc(void)
     model_free(&m);
 }
 
+/* model_tokenize against ids worked out by hand from llama.cpp's SPM rule (src/llama-vocab.cpp:
+ * spaces escaped to U+2581, UTF-8 symbols by lead byte, "▁" = id 32, other symbols as bytes); the
+ * first case is llama.cpp's measured tokenization of that string with this vocabulary. */
+static void test_tokenize(void)
+{
+    static const struct { const char *text; int n; int ids[20]; } cases[] = {
+        { "Hi there, \xc3\xa9\xe2\x82\xac!", 16,
+          { 72, 105, 32, 116, 104, 101, 114, 101, 44, 32, 195, 169, 226, 130, 172, 33 } },
+        { "a\xe2\x96\x81" "b", 3, { 97, 32, 98 } },              /* a literal U+2581 is the space token */
+        { "\xf0 a", 5, { 0xf0, 0xe2, 0x96, 0x81, 97 } },           /* a space inside a 4-byte symbol */
+        { "\xc3 x", 5, { 0xc3, 0xe2, 0x96, 0x81, 120 } },          /* ... inside a 2-byte symbol */
+        { "\xe2\x96", 2, { 0xe2, 0x96 } },                         /* a cut mark at the end: bytes */
+        { "\x02\x01\x00", 2, { 2, 1 } },                          /* C string: stops at NUL */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const unsigned char *t = (const unsigned char *)cases[c].text;
+        size_t n = strlen(cases[c].text);
+        int tok[64] = { 0 };
+        CHECK(model_tokenize(t, n, NULL) == (size_t)cases[c].n);
+        CHECK(model_tokenize(t, n, tok) == (size_t)cases[c].n);
+        int same = 1;
+        for (int i = 0; i < cases[c].n; i++) same &= tok[i] == cases[c].ids[i];
+        CHECK(same);
+        if (!same) fprintf(stderr, "test_tokenize: case %zu differs\n", c);
+    }
+    CHECK(model_tokens_max(5) == 15 && model_tokenize((const unsigned char *)"     ", 5, NULL) == 5);
+}
+
 int main(void)
 {
+    test_tokenize();
     snprintf(dir, sizeof dir, "/tmp/ropescope_model_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     test_plain();

@@ -1,5 +1,5 @@
-/* tests/unit/test_model_gguf.c — the model file as llama.cpp expects it (reference/gguf-llama.md
- * §1–2: strict key types, byte-vocabulary SPM tokens, the exact tensor set in ggml ne order), the
+/* tests/unit/test_model_gguf.c — the model file as llama.cpp expects it (GGUF spec in ggml
+ * docs/gguf.md, llama.cpp src/llama-vocab.cpp: strict key types, byte-vocabulary SPM tokens, the exact tensor set in ggml ne order), the
  * metadata → rope_params mapping, F16/Q8_0 saving, and every kind of bad model input giving one
  * clear error. */
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* tests/unit/test_rope_methods.c — every method against values derived independently of the code:
- * the published constants and correction ranges in reference/yarn-results-and-pain.md and
- * rope-methods.md, closed forms recomputed here from the papers' formulas, and flavor differences. */
+ * the published constants and correction ranges of the YaRN paper (arXiv 2309.00071) and
+ * transformers' modeling_rope_utils.py, closed forms recomputed here from the papers' formulas, and flavor differences. */
 #include <math.h>
 #include <stdlib.h>
 #include "check.h"
@@ -26,7 +26,7 @@ static void compute(const rope_params *p)
         fprintf(stderr, "  %s\n", e.msg);
 }
 
-/* Published correction ranges (rope-methods.md §4; yarn-results-and-pain.md §0). */
+/* Published correction ranges (transformers _compute_yarn_parameters; YaRN paper Eq. 17-20). */
 static void test_correction_ranges(void)
 {
     static const struct { int d; double b; int L; double bf, bs, raw_lo, raw_hi; int lo, hi; } cases[] = {
@@ -259,7 +259,7 @@ static void test_magnitude_keys(void)
     CHECK_NEAR(T.magnitude, 0.1 * log(40.0) + 1, 1e-6);
 }
 
-/* hf vs llamacpp (rope-methods.md §4, §8): gpt-oss truncate:false differs at pairs 9…17 by up to
+/* hf vs llamacpp (ggml src/ggml.c ggml_rope_yarn_corr_dims vs transformers): gpt-oss truncate:false differs at pairs 9…17 by up to
  * 76 % (pair 17); β = 0 is the default in HF but literal in llama.cpp; the float32 iterated θ. */
 static void test_flavors(void)
 {

@@ -177,10 +177,46 @@ static void test_pi_stretch(void)
     CHECK_NEAR(a[1], b[1], 1e-10);
 }
 
+/* Slices of a curve: bit for bit the whole curve from a multiple of ROPE_SCORE_RESYNC, and each
+ * point within 1e-9 of a direct cos sum (the independent check) from any start. */
+static void test_curve_range(void)
+{
+    rope_params p;
+    yarn8(&p);
+    rope_error e;
+    CHECK(rope_table_compute(&p, &T, &e) == 0);
+    enum { N = 3000 };
+    rope_grid g = { 0.0, 60000.0, N, 0 };
+    static double whole[N], part[N];
+    CHECK(rope_score_curve(&T, ROPE_SCORE_RANDOM_STD, &g, whole, &e) == 0);
+    for (int k0 = 0; k0 < N; k0 += 2 * ROPE_SCORE_RESYNC) {
+        int k1 = k0 + 2 * ROPE_SCORE_RESYNC < N ? k0 + 2 * ROPE_SCORE_RESYNC : N;
+        CHECK(rope_score_curve_range(&T, ROPE_SCORE_RANDOM_STD, &g, k0, k1, part + k0, &e) == 0);
+    }
+    int same = 1;
+    for (int k = 0; k < N; k++)
+        same &= part[k] == whole[k];
+    CHECK(same);
+    double ones[100];
+    CHECK(rope_score_curve_range(&T, ROPE_SCORE_ONES, &g, 1001, 1101, ones, &e) == 0);
+    double worst = 0.0;
+    for (int k = 0; k < 100; k++) {
+        double d = rope_grid_at(&g, 1001 + k), acc = 0.0;
+        for (int i = 0; i < T.n_pairs; i++)
+            acc += cos(d * T.pair[i].theta_scaled);
+        acc *= T.logit_mult;
+        worst = fmax(worst, fabs(ones[k] - acc));
+    }
+    CHECK(worst < 1e-9);
+    CHECK(rope_score_curve_range(&T, ROPE_SCORE_ONES, &g, 10, 10, ones, &e) == -1);
+    CHECK(rope_score_curve_range(&T, ROPE_SCORE_ONES, &g, 0, N + 1, ones, &e) == -1);
+}
+
 int main(void)
 {
     test_phases();
     test_curves();
     test_pi_stretch();
+    test_curve_range();
     return check_done("test_rope_score");
 }

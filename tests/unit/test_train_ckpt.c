@@ -1,6 +1,6 @@
 /* tests/unit/test_train_ckpt.c — training sessions: a checkpoint saved and resumed continues bit for
  * bit (weights, AdamW moments, data cursor, RNG, with tasks and a short-sequence curriculum); the
- * bad inputs of issue 5 §6 (another architecture, a learning rate of 0, a context not divisible into
+ * bad inputs a run can be given (another architecture, a learning rate of 0, a context not divisible into
  * short sequences, a missing corpus, a disk that fills up while saving); the GGUF export loads in the
  * engine, which computes the same losses as the trainer's forward pass. */
 #include <signal.h>

@@ -15,7 +15,7 @@ static SCREEN *screen;
 static int open_now;
 static struct termios saved_tio;
 static int have_tio;
-static char emergency_seq[256];   /* leave the alternate screen, show the cursor, mouse off */
+static char emergency_seq[256];   /* leave the alternate screen and keypad mode, show the cursor, mouse off */
 static size_t emergency_len;
 static int ncolors;
 
@@ -58,6 +58,7 @@ int tui_term_open(const tui_term_opts *o, tui_color_mode *mode, rope_error *err)
     emergency_len = 0;
     add_seq(tigetstr("sgr0"));
     add_seq(tigetstr("cnorm"));
+    add_seq(tigetstr("rmkx"));
     add_seq(tigetstr("rmcup"));
     add_seq("\033[?1000l\033[?1002l\033[?1006l");
     if (o->mouse) {
