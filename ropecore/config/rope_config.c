@@ -22,7 +22,7 @@ static const char *const known_scaling_keys[] = {
     "original_max_position_embeddings", "attention_factor", "beta_fast", "beta_slow", "mscale",
     "mscale_all_dim", "truncate", "low_freq_factor", "high_freq_factor", "short_factor", "long_factor",
     "short_mscale", "long_mscale", "finetuned", "mrope_section", "mrope_interleaved",
-    "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha",
+    "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha", "max_trained_positions",
 };
 
 typedef struct parser {
@@ -41,6 +41,7 @@ typedef struct scaling_keys {
     int    has_factor, has_theta, has_partial, has_attention_factor, has_beta_fast, has_beta_slow;
     int    has_mscale, has_mscale_all_dim, has_low, has_high, has_truncate, truncate;
     int    orig_ctx;               /* 0 = absent */
+    int    trained_ctx;            /* max_trained_positions (vLLM's dynamic NTK), 0 = absent */
     int    n_short, n_long;
     double short_factor[ROPE_MAX_PAIRS], long_factor[ROPE_MAX_PAIRS]; /* [n_short], [n_long] */
 } scaling_keys;
@@ -50,6 +51,7 @@ typedef struct top_keys {
     const char *prefix;            /* "" or "text_config" */
     int    hidden_size, n_heads, n_kv_heads, n_layers, vocab_size, max_pos, head_dim, qk_rope_head_dim;
     int    orig_ctx;
+    int    trained_ctx;            /* max_trained_positions, 0 = absent */
     double theta, partial;
     int    has_theta, has_partial;
 } top_keys;
@@ -507,7 +509,8 @@ static int read_scaling_numbers(parser *ps, const cJSON *d, scaling_keys *s)
             return -1;
         *nums[i].present = rc;
     }
-    if (get_int(ps, d, n, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &s->orig_ctx) < 0)
+    if (get_int(ps, d, n, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &s->orig_ctx) < 0 ||
+        get_int(ps, d, n, "max_trained_positions", 1, MAX_TOKENS, "2048", &s->trained_ctx) < 0)
         return -1;
     if ((rc = get_bool(ps, d, n, "truncate", &s->truncate)) < 0)
         return -1;
@@ -573,7 +576,8 @@ static int read_top(parser *ps, const cJSON *top, top_keys *t, rope_config *c)
         get_int(ps, top, p, "max_position_embeddings", 1, MAX_TOKENS, "4096", &t->max_pos) < 0 ||
         get_int(ps, top, p, "head_dim", 0, ROPE_MAX_HEAD_DIM, "128", &t->head_dim) < 0 ||
         get_int(ps, top, p, "qk_rope_head_dim", 1, ROPE_MAX_HEAD_DIM, "64", &t->qk_rope_head_dim) < 0 ||
-        get_int(ps, top, p, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &t->orig_ctx) < 0)
+        get_int(ps, top, p, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &t->orig_ctx) < 0 ||
+        get_int(ps, top, p, "max_trained_positions", 1, MAX_TOKENS, "2048", &t->trained_ctx) < 0)
         return -1;
     if ((rc = get_number(ps, top, p, "rope_theta", "10000.0", &t->theta)) < 0)
         return -1;
@@ -875,6 +879,9 @@ static int resolve(parser *ps, const cJSON *root, rope_config *c, scaling_keys *
     c->n_kv_heads = t.n_kv_heads > 0 ? t.n_kv_heads : t.n_heads;
     c->vocab_size = t.vocab_size;
     snprintf(c->name, sizeof c->name, "%s", c->model_type);
+    /* read by the vllm flavor only (hf ignores both): DeepSeek attention and vLLM's max_trained_positions */
+    c->params.deepseek = strncmp(c->model_type, "deepseek", 8) == 0 || strcmp(c->model_type, "kimi_k2") == 0;
+    c->params.trained_ctx = s->trained_ctx > 0 ? s->trained_ctx : t.trained_ctx;
     rope_error e2;
     if (rope_params_validate(&c->params, &e2))
         return fail(ps, "%s", e2.msg);
