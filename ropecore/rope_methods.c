@@ -283,7 +283,7 @@ static void fill_llama3(const rope_params *p, rope_table *t)
         else if (wl < wl_high)
             g = 1.0;
         else
-            g = (L / wl - lo) / (hi - lo);
+            g = hi > lo ? (L / wl - lo) / (hi - lo) : 0.0; /* vLLM: smooth = 0 when low == high */
         double ts = (1.0 - g) * th / s + g * th;
         float f32;
         if (p->flavor == ROPE_FLAVOR_LLAMACPP) {
@@ -293,7 +293,7 @@ static void fill_llama3(const rope_params *p, rope_table *t)
             float inv = base[i], wlf = 2.0f * (float)M_PI / inv;
             float v = wlf > L_f / lo_f ? inv / s_f : inv;
             if (!(wlf < L_f / hi_f) && !(wlf > L_f / lo_f)) {
-                float sm = (L_f / wlf - lo_f) / (hi_f - lo_f);
+                float sm = hi_f > lo_f ? (L_f / wlf - lo_f) / (hi_f - lo_f) : 0.0f;
                 v = (1.0f - sm) * v / s_f + sm * v;
             }
             f32 = v;

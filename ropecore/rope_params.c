@@ -119,8 +119,9 @@ int rope_params_validate(const rope_params *p, rope_error *err)
         if (check_finite("low_freq_factor", p->low_freq_factor, err) ||
             check_finite("high_freq_factor", p->high_freq_factor, err))
             return -1;
-        if (!(p->low_freq_factor > 0.0 && p->high_freq_factor > p->low_freq_factor))
-            return rope_fail(err, "llama3 needs 0 < low_freq_factor < high_freq_factor (have %g and %g; "
+        /* low == high (Llama 4 publishes 1 and 1) leaves no blend band: both engines accept it */
+        if (!(p->low_freq_factor > 0.0 && p->high_freq_factor >= p->low_freq_factor))
+            return rope_fail(err, "llama3 needs 0 < low_freq_factor <= high_freq_factor (have %g and %g; "
                                   "Llama 3.1 uses 1 and 4)", p->low_freq_factor, p->high_freq_factor);
     }
     if (p->method == ROPE_LONGROPE && validate_lists(p, rot / 2, err))

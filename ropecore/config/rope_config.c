@@ -23,6 +23,18 @@ static const char *const known_scaling_keys[] = {
     "mscale_all_dim", "truncate", "low_freq_factor", "high_freq_factor", "short_factor", "long_factor",
     "short_mscale", "long_mscale", "finetuned", "mrope_section", "mrope_interleaved",
     "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha", "max_trained_positions",
+    "llama_4_scaling_beta",
+};
+
+/* Keys an engine reads that ropescope's frequency tables do not model: parity and lint name them
+ * (scaling-dict keys first, then top-level ones). */
+static const char *const unmodelled_dict_keys[] = {
+    "short_mscale", "long_mscale", "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha",
+    "mrope_section", "llama_4_scaling_beta",
+};
+static const char *const unmodelled_top_keys[] = {
+    "no_rope_layers", "attention_chunk_size", "attn_temperature_tuning", "floor_scale", "attn_scale",
+    "rope_local_base_freq", "sliding_window_pattern", "llama_4_scaling",
 };
 
 typedef struct parser {
@@ -470,8 +482,45 @@ static int is_known_scaling_key(const char *k)
     return 0;
 }
 
+/* Appends "key=value" (numbers, booleans), "key[n: z zeros]" (lists) or "key" to raw->unmodelled. */
+static void note_unmodelled(parser *ps, const cJSON *v)
+{
+    rope_config_raw *r = ps->raw;
+    size_t used = strlen(r->unmodelled), cap = sizeof r->unmodelled;
+    char item[64];
+    if (cJSON_IsNull(v))
+        return;
+    if (cJSON_IsNumber(v)) {
+        snprintf(item, sizeof item, "%s=%g", v->string, v->valuedouble);
+    } else if (cJSON_IsBool(v)) {
+        snprintf(item, sizeof item, "%s=%s", v->string, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsArray(v)) {
+        int n = 0, zeros = 0;
+        for (const cJSON *e = v->child; e; e = e->next, n++)
+            zeros += cJSON_IsNumber(e) && e->valuedouble == 0.0;
+        if (strcmp(v->string, "no_rope_layers") == 0) /* 1 = the layer uses RoPE, 0 = NoPE */
+            snprintf(item, sizeof item, "%s[%d: %d NoPE]", v->string, n, zeros);
+        else
+            snprintf(item, sizeof item, "%s[%d]", v->string, n);
+    } else {
+        snprintf(item, sizeof item, "%s", v->string);
+    }
+    r->n_unmodelled++;
+    if (used + strlen(item) + 3 < cap)
+        snprintf(r->unmodelled + used, cap - used, "%s%s", used ? ", " : "", item);
+}
+
+static void note_unmodelled_keys(parser *ps, const cJSON *obj, const char *const *keys, size_t n)
+{
+    for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next)
+        for (size_t k = 0; it->string && k < n; k++)
+            if (strcmp(it->string, keys[k]) == 0)
+                note_unmodelled(ps, it);
+}
+
 static void note_unknown_keys(parser *ps, const cJSON *d, const char *dict)
 {
+    note_unmodelled_keys(ps, d, unmodelled_dict_keys, sizeof unmodelled_dict_keys / sizeof unmodelled_dict_keys[0]);
     for (const cJSON *it = d->child; it; it = it->next)
         if (it->string && !is_known_scaling_key(it->string) && ps->raw->n_unknown_keys++ == 0)
             key_path(ps->raw->unknown_key, sizeof ps->raw->unknown_key, dict, it->string);
@@ -585,6 +634,7 @@ static int read_top(parser *ps, const cJSON *top, top_keys *t, rope_config *c)
     if ((rc = get_number(ps, top, p, "partial_rotary_factor", "0.5", &t->partial)) < 0)
         return -1;
     t->has_partial = rc;
+    note_unmodelled_keys(ps, top, unmodelled_top_keys, sizeof unmodelled_top_keys / sizeof unmodelled_top_keys[0]);
     if (get_string(ps, top, p, "model_type", "\"llama\"", c->model_type, sizeof c->model_type) < 0 ||
         get_string(ps, top, "", "_title", "\"Llama-2-7B\"", c->title, sizeof c->title) < 0 ||
         get_string(ps, top, "", "_repo", "\"meta-llama/Llama-2-7b-hf\"", c->repo, sizeof c->repo) < 0)
@@ -805,9 +855,9 @@ static int resolve_llama3(parser *ps, const scaling_keys *s, rope_config *c)
         return fail(ps, "%s is missing for rope_type \"llama3\"; add it (Llama 3.1 uses %s)", path,
                     !s->has_low ? "1.0" : "4.0");
     }
-    if (!(p->low_freq_factor > 0.0 && p->low_freq_factor < p->high_freq_factor)) {
+    if (!(p->low_freq_factor > 0.0 && p->low_freq_factor <= p->high_freq_factor)) {
         key_path(path, sizeof path, s->dict, "low_freq_factor");
-        return fail(ps, "%s %g and high_freq_factor %g: llama3 needs 0 < low < high (Llama 3.1 uses 1.0 and "
+        return fail(ps, "%s %g and high_freq_factor %g: llama3 needs 0 < low <= high (Llama 3.1 uses 1.0 and "
                         "4.0)", path, p->low_freq_factor, p->high_freq_factor);
     }
     return 0;

@@ -39,6 +39,8 @@ typedef struct rope_config_raw {
     char duplicate_key[48];                  /* the first such key, e.g. "rope_scaling.factor" */
     int  n_unknown_keys;                     /* keys in the scaling dict that no loader reads (typos) */
     char unknown_key[48];                    /* the first such key */
+    int  n_unmodelled;                       /* keys some engine reads that ropescope's tables do not model */
+    char unmodelled[200];                    /* "no_rope_layers[48: 12 NoPE], attention_chunk_size=8192, ..." */
 } rope_config_raw;
 
 typedef struct rope_config {

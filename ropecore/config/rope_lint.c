@@ -403,7 +403,7 @@ static void rule_factor_one(linter *L)
 static void rule_llama3(linter *L)
 {
     const rope_params *p = L->p;
-    if (p->method != ROPE_LLAMA3 || p->low_freq_factor < p->high_freq_factor)
+    if (p->method != ROPE_LLAMA3 || p->low_freq_factor <= p->high_freq_factor)
         return;
     rope_lint_item *it = fire(L, "llama3-band-order", ROPE_LINT_ERROR);
     WHAT(it, "low_freq_factor %g >= high_freq_factor %g: the blend divides by high - low = %g; transformers "
