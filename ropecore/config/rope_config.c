@@ -23,7 +23,7 @@ static const char *const known_scaling_keys[] = {
     "mscale_all_dim", "truncate", "low_freq_factor", "high_freq_factor", "short_factor", "long_factor",
     "short_mscale", "long_mscale", "finetuned", "mrope_section", "mrope_interleaved",
     "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha", "max_trained_positions",
-    "llama_4_scaling_beta",
+    "llama_4_scaling_beta", "max_position_embeddings",
 };
 
 /* Keys an engine reads that ropescope's frequency tables do not model: parity and lint name them
