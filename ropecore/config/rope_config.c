@@ -914,6 +914,10 @@ static int resolve(parser *ps, const cJSON *root, rope_config *c, scaling_keys *
     int found = 0;
     if (read_top(ps, top, &t, c) < 0 || read_scaling(ps, top, t.prefix, s, &found) < 0)
         return -1;
+    if (top != root && /* presets keep _title and _repo at the root of a multimodal config */
+        (get_string(ps, root, "", "_title", "\"Llama-2-7B\"", c->title, sizeof c->title) < 0 ||
+         get_string(ps, root, "", "_repo", "\"meta-llama/Llama-2-7b-hf\"", c->repo, sizeof c->repo) < 0))
+        return -1;
     record_type_strings(s, &c->raw);
     if (resolve_method(ps, s, found, &c->params.method) < 0 || resolve_head_dim(ps, &t, c) < 0 ||
         resolve_base(ps, &t, s, found, c) < 0 || resolve_partial(ps, &t, s, found, c) < 0 ||

@@ -126,4 +126,8 @@ typedef struct rope_lint_item {
  * exceed max). Rules read c->raw (what the file said) and the rope_table of c->params. */
 int rope_lint(const rope_config *c, rope_lint_item *items, int max);
 
+/* The engine-divergence rules (rope_lint_engines.c), called by rope_lint: appends the rules c triggers
+ * at items[n] onward (those past max are counted, not stored) and returns the new count. */
+int rope_lint_engines(const rope_config *c, rope_lint_item *items, int max, int n);
+
 #endif

@@ -524,6 +524,7 @@ int rope_lint(const rope_config *c, rope_lint_item *items, int max)
         rule_dynamic(&L);
         rule_static_yarn(&L);
     }
+    L.n = rope_lint_engines(c, items, L.max, L.n);
     free(t);
     return L.n;
 }
