@@ -143,6 +143,15 @@ usage_error "--max-model-len" parity --preset llama-2-7b --max-model-len 0
 "$bin" freqs --json --flavor vllm --preset deepseek-v3 >"$tmp/f.json"
 pycheck "freqs --flavor vllm --json" "$tmp/f.json" 'assert o["flavor"] == "vllm" and "inv_freq" in o and o["attention_factor"] == 1.0'
 
+# --- the explorer: status line and the parity view (P) -------------------------------------------------------
+has "engines agree" tui --snapshot --size 160x48 --preset llama-2-7b
+has "vllm != hf: magnitude 1.00 vs 1.37" tui --snapshot --size 160x48 --config "$tmp/ds_all_dim.json"
+has "engine parity: hf / llamacpp / vllm" tui --snapshot --size 160x48 --preset ministral-3-8b --keys P
+has "llamacpp != hf: magnitude 1.2773 vs 1.0000" tui --snapshot --size 160x48 --preset ministral-3-8b --keys P
+"$bin" tui --snapshot --size 160x48 --preset ministral-3-8b --keys 'P<Esc>' >"$tmp/s.txt" 2>&1
+! grep -qF "engine parity:" "$tmp/s.txt" && ok || bad "Esc closes the parity view"
+has "flavor vllm" tui --snapshot --size 160x48 --preset llama-2-7b --keys ff
+
 # --- lint names the engines ---------------------------------------------------------------------------------
 # lint_has PATTERN ARGS... : `lint ARGS` prints PATTERN (lint exits 1 when a warning fires)
 lint_has() {
