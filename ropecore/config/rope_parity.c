@@ -142,7 +142,7 @@ static const char *runs_name(rope_flavor f, const rope_params *p)
     switch (f) {
     case ROPE_FLAVOR_VLLM:
         if (ds)
-            return "DeepseekScaling (deepseek_yarn)";
+            return "DeepseekScaling/deepseek_yarn";
         switch (p->method) {
         case ROPE_NONE: return "RotaryEmbedding";
         case ROPE_LINEAR: return "LinearScaling";
