@@ -146,7 +146,7 @@ static const char *runs_name(rope_flavor f, const rope_params *p)
         switch (p->method) {
         case ROPE_NONE: return "RotaryEmbedding";
         case ROPE_LINEAR: return "LinearScaling";
-        case ROPE_NTK: return "NTKScaling";
+        case ROPE_NTK: return "RotaryEmbedding (scaled base)"; /* export passes b' as rope_theta */
         case ROPE_DYNAMIC: return "DynamicNTKScaling (static)";
         case ROPE_LLAMA3: return "Llama3RotaryEmbedding";
         case ROPE_LONGROPE: return "Phi3LongRoPEScaled";
