@@ -7,7 +7,11 @@
  * llama.cpp's -c) and, where an engine depends on the current length (transformers' dynamic NTK and
  * LongRoPE), also at a prompt no longer than L. vLLM follows the newest rotary-embedding code read
  * (YaRNScalingRotaryEmbedding with attention_factor, mscale, mscale_all_dim and truncate); what older
- * releases did is kept as dated notes. Pure functions of their inputs: no printing, no exit; errors are
+ * releases did is kept as dated notes. vLLM code read (vllm/model_executor/layers/rotary_embedding/):
+ * __init__.py get_rope (07b12f1b), yarn_scaling_rope.py (0cd57848), deepseek_scaling_rope.py (00d678e1),
+ * dynamic_ntk_scaling_rope.py (3cfbaf33, and the max_trained_positions version its tests describe),
+ * phi3_long_rope_scaled_rope.py (17d618b0), llama3_rope.py (045d7575); llama.cpp and transformers as in
+ * shared/reference/rope-methods.md. Pure functions of their inputs: no printing, no exit; errors are
  * -1 plus one rope_error line (bad config: contradictory keys). */
 #ifndef ROPE_PARITY_H
 #define ROPE_PARITY_H
