@@ -29,11 +29,17 @@ typedef enum rope_method {
 } rope_method;
 
 /* Where real implementations differ (transformers' modeling_rope_utils.py and ggml's rope op,
- * ggml_rope_yarn_corr_dims; the YaRN paper, arXiv 2309.00071). */
+ * ggml_rope_yarn_corr_dims; vLLM's model_executor/layers/rotary_embedding; the YaRN paper,
+ * arXiv 2309.00071). */
 typedef enum rope_flavor {
     ROPE_FLAVOR_HF,       /* transformers: float64 correction range, truncate, mscale keys */
     ROPE_FLAVOR_LLAMACPP, /* ggml: float32 corr dims, always floor/ceil, MAX(0.001) guard,
                              magnitude recomputed from s, float32 iterated θ */
+    ROPE_FLAVOR_VLLM,     /* vLLM's rotary_embedding classes (newest read: YaRN with attention_factor,
+                             mscale pair and truncate; DeepSeek YaRN; static dynamic NTK; LongRoPE
+                             chosen by max_model_len). How it reads rope_params: see `deepseek`,
+                             `trained_ctx` and `seq_len` below; what it reads from a config.json is
+                             ropecore/config/rope_parity.h's key mapping. */
     ROPE_FLAVOR_COUNT
 } rope_flavor;
 
@@ -64,7 +70,16 @@ typedef struct rope_params {
     int    n_factors;        /* LongRoPE list length; must equal the number of rotary pairs */
     double short_factor[ROPE_MAX_PAIRS]; /* [n_factors] divisors of θ when length <= L */
     double long_factor[ROPE_MAX_PAIRS];  /* [n_factors] divisors of θ when length >  L */
-    int    seq_len;          /* current sequence length, tokens; 0 = start-up (before any sequence) */
+    int    seq_len;          /* current sequence length, tokens; 0 = start-up (before any sequence).
+                                vllm flavor: the served max_model_len (0 = max_pos), which picks
+                                LongRoPE's list once for every position */
+    int    deepseek;         /* DeepSeek-V2/V3-style attention (model_type deepseek_v2/_v3, kimi_k2):
+                                vllm runs YaRN in its DeepSeek class (magnitude mscale/mscale_all_dim
+                                with defaults 1/0, no truncate), llamacpp's deepseek2 leaves cos/sin at
+                                1 when mscale_all_dim is set; hf ignores it. All three also multiply
+                                the softmax scale by get_mscale(s, mscale_all_dim)^2 (rope_softmax_mult) */
+    int    trained_ctx;      /* vllm dynamic NTK: max_trained_positions T, 0 = absent. The base is
+                                b*(s*max_pos/T - (s-1))^(d/(d-2)) when max_pos > T, else b */
 } rope_params;
 
 typedef struct rope_pair {
@@ -173,6 +188,9 @@ double rope_corr_dim(int rot_dim, double base, double L, double rotations); /* d
 float  rope_corr_dim_f32(int rot_dim, float base, float L, float rotations); /* ggml's float32 form */
 double rope_ramp_paper(double r, double alpha, double beta); /* YaRN Eq.18 γ(r), continuous in r */
 double rope_ntk_base(double base, double s, int rot_dim);    /* b·s^(d/(d-2)) */
+/* The softmax-scale multiplier a DeepSeek-style model adds on top of magnitude² (every engine:
+ * get_mscale(s, mscale_all_dim)² when p->deepseek and YaRN is active, else 1). */
+double rope_softmax_mult(const rope_params *p);
 
 /* --- phases ----------------------------------------------------------------------------------- */
 

@@ -21,7 +21,7 @@ static const rope_knob knobs[ROPE_KNOB_COUNT] = {
       "none | linear | ntk | dynamic | ntk-parts | yarn | dynamic-yarn |\n"
       "                        llama3 | longrope (HF spellings such as rope_type values work too)" },
     { ROPE_KNOB_FLAVOR, "flavor", "--flavor", NULL, ROPE_KNOB_FLAVORS, AT(flavor), -1, 0, 0, "",
-      ROPE_STEP_NEXT, 0, NULL, "F", "hf (default) | llamacpp: whose arithmetic and rules to follow" },
+      ROPE_STEP_NEXT, 0, NULL, "F", "hf (default) | llamacpp | vllm: whose arithmetic and rules to follow" },
     { ROPE_KNOB_HEAD_DIM, "head_dim", "--head-dim", "head_dim", ROPE_KNOB_INT, AT(head_dim), -1, 1, 1 << 20, "",
       ROPE_STEP_DOUBLE, 0, NULL, "N", "elements per attention head (even)             [64]" },
     { ROPE_KNOB_PARTIAL_ROTARY, "partial_rotary", "--partial-rotary", "partial_rotary_factor", ROPE_KNOB_REAL,
@@ -182,7 +182,7 @@ int rope_knob_parse(const rope_knob *k, const char *label, const char *text, rop
         return 0;
     case ROPE_KNOB_FLAVORS:
         if (rope_flavor_from_name(text, &p->flavor))
-            return rope_fail(err, "%s: '%s' is unknown; use hf or llamacpp", label, text);
+            return rope_fail(err, "%s: '%s' is unknown; use hf, llamacpp or vllm", label, text);
         return 0;
     }
     return rope_fail(err, "%s: knob type %d is unknown", label, (int)k->type);

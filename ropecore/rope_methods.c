@@ -1,7 +1,7 @@
 /* ropecore/rope_methods.c — one fill function per RoPE method, listed in one method table.
  * Each computes θ'_i in double from the method's formula (with its flavor's rules: rounding of the
  * correction range, guards, magnitude source), and separately the float32 value the flavor's real
- * implementation produces (HF: torch float32 ops; llama.cpp: ggml's float32 op). */
+ * implementation produces (HF and vLLM: torch float32 ops; llama.cpp: ggml's float32 op). */
 #include <math.h>
 #include <string.h>
 #include "rope.h"
@@ -36,6 +36,17 @@ double rope_ramp_paper(double r, double alpha, double beta)
 double rope_ntk_base(double base, double s, int rot_dim)
 {
     return base * pow(s, (double)rot_dim / (double)(rot_dim - 2));
+}
+
+/* transformers' DeepseekV3Attention (yarn_apply_mscale, when mscale_all_dim is truthy), vLLM's
+ * DeepseekV2Attention (scaling *= yarn_get_mscale(s, mscale_all_dim)^2, default 0) and llama.cpp's
+ * deepseek2 kq_scale all give get_mscale(s, mscale_all_dim)^2 on the softmax. */
+double rope_softmax_mult(const rope_params *p)
+{
+    if (!p->deepseek || !rope_method_is_yarn(p->method) || p->mscale_all_dim == 0.0)
+        return 1.0;
+    double m = rope_mscale(p->factor, p->mscale_all_dim);
+    return m * m;
 }
 
 static double clamp01(double x)
@@ -124,6 +135,17 @@ static void fill_ntk(const rope_params *p, rope_table *t)
 static void fill_dynamic(const rope_params *p, rope_table *t)
 {
     double L = p->max_pos, s = p->factor;
+    if (p->flavor == ROPE_FLAVOR_VLLM) {
+        /* vLLM DynamicNTKScalingRotaryEmbedding: one cache built at start-up for max_position M,
+         * b' = b*(s*M/T - (s-1))^(d/(d-2)) if M > T (T = max_trained_positions), else b unscaled;
+         * the sequence length never enters. */
+        double T = p->trained_ctx > 0 ? p->trained_ctx : L;
+        double a = L > T ? s * L / T - (s - 1.0) : 1.0;
+        double b2 = L > T ? p->base * pow(a, (double)t->rot_dim / (double)(t->rot_dim - 2)) : p->base;
+        t->scale = a;
+        fill_with_base(p, t, b2, (float)b2); /* a Python float base, cast to float32 by torch.pow */
+        return;
+    }
     double len = p->seq_len > p->max_pos ? p->seq_len : L;
     double alpha = s * len / L - (s - 1.0);
     double expo = (double)t->rot_dim / (double)(t->rot_dim - 2);
@@ -148,13 +170,13 @@ static double yarn_magnitude_hf(const rope_params *p, double s)
 }
 
 /* The correction range and ramp as HF computes them (float64, optional truncate, == guard). */
-static void yarn_range_hf(const rope_params *p, rope_table *t, double *low, double *high)
+static void yarn_range_hf(const rope_params *p, rope_table *t, int truncate, double *low, double *high)
 {
     double bf = rope_beta_fast(p), bs = rope_beta_slow(p); /* HF: get("beta_fast") or 32 */
     t->corr_low_raw = rope_corr_dim(t->rot_dim, p->base, p->orig_ctx, bf);
     t->corr_high_raw = rope_corr_dim(t->rot_dim, p->base, p->orig_ctx, bs);
     double lo = t->corr_low_raw, hi = t->corr_high_raw;
-    if (p->truncate) {
+    if (truncate) {
         lo = floor(lo);
         hi = ceil(hi);
     }
@@ -200,10 +222,15 @@ static void fill_yarn_at(const rope_params *p, rope_table *t, double s, int temp
         t->magnitude = temperature ? 1.0f + 0.1f * logf((float)s) : 1.0;
         if (s <= 1.0)
             t->magnitude = 1.0;
+        /* deepseek2: the converter writes yarn_log_multiplier from mscale_all_dim and llama_context
+         * sets get_mscale(s, m)/get_mscale(s, log_mul) with m = log_mul, i.e. cos/sin at 1 */
+        if (p->deepseek && p->mscale_all_dim != 0.0)
+            t->magnitude = 1.0;
         return;
     }
     double lo, hi;
-    yarn_range_hf(p, t, &lo, &hi);
+    /* vLLM's DeepSeek class calls yarn_find_correction_range without truncate: always floor/ceil */
+    yarn_range_hf(p, t, p->flavor == ROPE_FLAVOR_VLLM && p->deepseek ? 1 : p->truncate, &lo, &hi);
     t->corr_low = lo;
     t->corr_high = hi;
     float lo_f = (float)lo, hi_f = (float)hi, s_f = (float)s;
@@ -216,7 +243,14 @@ static void fill_yarn_at(const rope_params *p, rope_table *t, double s, int temp
         double th = t->pair[i].theta;
         set_pair(t, i, th / s * (1.0 - g) + th * g, itp * (1.0f - gf) + ext * gf, g);
     }
-    t->magnitude = temperature ? yarn_magnitude_hf(p, s) : 1.0;
+    if (!temperature)
+        t->magnitude = 1.0;
+    else if (p->flavor == ROPE_FLAVOR_VLLM && p->deepseek)
+        /* DeepseekScalingRotaryEmbedding: mscale defaults to 1, mscale_all_dim to 0 (0 = absent here),
+         * attention_factor is not among the keys get_rope forwards to it */
+        t->magnitude = rope_mscale(s, p->mscale != 0.0 ? p->mscale : 1.0) / rope_mscale(s, p->mscale_all_dim);
+    else
+        t->magnitude = yarn_magnitude_hf(p, s); /* vLLM's newest YaRNScalingRotaryEmbedding: same rule */
 }
 
 static void fill_ntk_parts(const rope_params *p, rope_table *t) { fill_yarn_at(p, t, p->factor, 0); }
@@ -225,6 +259,10 @@ static void fill_yarn(const rope_params *p, rope_table *t) { fill_yarn_at(p, t, 
 /* s = max(1, l/L), recomputed with the sequence length; at start-up (no sequence) s = 1. */
 static void fill_dynamic_yarn(const rope_params *p, rope_table *t)
 {
+    if (p->flavor == ROPE_FLAVOR_VLLM) { /* vLLM has no dynamic YaRN: static yarn at the configured factor */
+        fill_yarn_at(p, t, p->factor > 1.0 ? p->factor : 1.0, 1);
+        return;
+    }
     double s = (double)p->seq_len / (double)p->orig_ctx;
     fill_yarn_at(p, t, s > 1.0 ? s : 1.0, 1);
 }
@@ -245,7 +283,7 @@ static void fill_llama3(const rope_params *p, rope_table *t)
         else if (wl < wl_high)
             g = 1.0;
         else
-            g = (L / wl - lo) / (hi - lo);
+            g = hi > lo ? (L / wl - lo) / (hi - lo) : 0.0; /* vLLM: smooth = 0 when low == high */
         double ts = (1.0 - g) * th / s + g * th;
         float f32;
         if (p->flavor == ROPE_FLAVOR_LLAMACPP) {
@@ -255,7 +293,7 @@ static void fill_llama3(const rope_params *p, rope_table *t)
             float inv = base[i], wlf = 2.0f * (float)M_PI / inv;
             float v = wlf > L_f / lo_f ? inv / s_f : inv;
             if (!(wlf < L_f / hi_f) && !(wlf > L_f / lo_f)) {
-                float sm = (L_f / wlf - lo_f) / (hi_f - lo_f);
+                float sm = hi_f > lo_f ? (L_f / wlf - lo_f) / (hi_f - lo_f) : 0.0f;
                 v = (1.0f - sm) * v / s_f + sm * v;
             }
             f32 = v;
@@ -272,6 +310,8 @@ static void fill_longrope(const rope_params *p, rope_table *t)
     float base[ROPE_MAX_PAIRS];
     rope_base_f32(p->flavor, p->base, t->rot_dim, t->n_pairs, base);
     t->long_factors = p->seq_len > p->orig_ctx; /* llama.cpp keys this on n_ctx: pass it as seq_len */
+    if (p->flavor == ROPE_FLAVOR_VLLM) /* max_model_len > L, decided once (0 = the config's maximum) */
+        t->long_factors = (p->seq_len > 0 ? p->seq_len : p->max_pos) > p->orig_ctx;
     const double *ext = t->long_factors ? p->long_factor : p->short_factor;
     double s = p->factor;
     t->scale = s;
@@ -283,8 +323,9 @@ static void fill_longrope(const rope_params *p, rope_table *t)
         set_pair(t, i, th, f32, gamma_from_factor(1.0 / ext[i], s));
     }
     double L = p->orig_ctx;
-    if (p->flavor == ROPE_FLAVOR_LLAMACPP) {
-        /* the converter writes sqrt(1 + ln(max_pos/L)/ln L) and ignores factor/attention_factor */
+    if (p->flavor == ROPE_FLAVOR_LLAMACPP || p->flavor == ROPE_FLAVOR_VLLM) {
+        /* llama.cpp's converter writes sqrt(1 + ln(max_pos/L)/ln L); vLLM's Phi3LongRoPE class computes
+         * the same (short_mscale/long_mscale aside); both ignore factor/attention_factor */
         double sm = (double)p->max_pos / L;
         t->magnitude = sm <= 1.0 ? 1.0 : sqrt(1.0 + log(sm) / log(L));
     } else if (p->has_attention_factor) {

@@ -66,7 +66,7 @@ int rope_params_validate(const rope_params *p, rope_error *err)
         return rope_fail(err, "method %d is unknown; use one of none, linear, ntk, dynamic, ntk-parts, "
                               "yarn, dynamic-yarn, llama3, longrope", (int)p->method);
     if ((unsigned)p->flavor >= ROPE_FLAVOR_COUNT)
-        return rope_fail(err, "flavor %d is unknown; use hf or llamacpp", (int)p->flavor);
+        return rope_fail(err, "flavor %d is unknown; use hf, llamacpp or vllm", (int)p->flavor);
     if (p->head_dim < 2 || p->head_dim > ROPE_MAX_HEAD_DIM)
         return rope_fail(err, "head_dim %d is out of range; use an even number from 2 to %d (e.g. 64 or 128)",
                          p->head_dim, ROPE_MAX_HEAD_DIM);
@@ -119,8 +119,9 @@ int rope_params_validate(const rope_params *p, rope_error *err)
         if (check_finite("low_freq_factor", p->low_freq_factor, err) ||
             check_finite("high_freq_factor", p->high_freq_factor, err))
             return -1;
-        if (!(p->low_freq_factor > 0.0 && p->high_freq_factor > p->low_freq_factor))
-            return rope_fail(err, "llama3 needs 0 < low_freq_factor < high_freq_factor (have %g and %g; "
+        /* low == high (Llama 4 publishes 1 and 1) leaves no blend band: both engines accept it */
+        if (!(p->low_freq_factor > 0.0 && p->high_freq_factor >= p->low_freq_factor))
+            return rope_fail(err, "llama3 needs 0 < low_freq_factor <= high_freq_factor (have %g and %g; "
                                   "Llama 3.1 uses 1 and 4)", p->low_freq_factor, p->high_freq_factor);
     }
     if (p->method == ROPE_LONGROPE && validate_lists(p, rot / 2, err))
@@ -128,11 +129,21 @@ int rope_params_validate(const rope_params *p, rope_error *err)
     if (p->seq_len < 0 || p->seq_len > MAX_CTX)
         return rope_fail(err, "sequence length %d is out of range; use 0 (start-up) to %d tokens",
                          p->seq_len, MAX_CTX);
+    if (p->trained_ctx < 0 || p->trained_ctx > MAX_CTX)
+        return rope_fail(err, "max_trained_positions %d is out of range; use 0 (absent) to %d tokens",
+                         p->trained_ctx, MAX_CTX);
+    /* vLLM's yarn_find_correction_dim divides by num_rotations*2*pi: a beta of 0 stops the load */
+    if (p->flavor == ROPE_FLAVOR_VLLM && rope_method_is_yarn(p->method) &&
+        (p->beta_fast == 0.0 || p->beta_slow == 0.0))
+        return rope_fail(err, "vllm: beta_%s 0 raises ZeroDivisionError in vLLM's yarn_find_correction_dim "
+                              "(it does not turn 0 into the default as transformers does); write %g",
+                         p->beta_fast == 0.0 ? "fast" : "slow",
+                         p->beta_fast == 0.0 ? ROPE_BETA_FAST_DEFAULT : ROPE_BETA_SLOW_DEFAULT);
     rope_table t;                       /* finite parameters can still overflow into a NaN table */
     return rope_table_fill(p, &t, err);
 }
 
-static const char *const flavor_names[ROPE_FLAVOR_COUNT] = { "hf", "llamacpp" };
+static const char *const flavor_names[ROPE_FLAVOR_COUNT] = { "hf", "llamacpp", "vllm" };
 
 const char *rope_flavor_name(rope_flavor f)
 {
@@ -144,7 +155,7 @@ int rope_flavor_from_name(const char *name, rope_flavor *out)
     static const struct { const char *s; rope_flavor f; } names[] = {
         { "hf", ROPE_FLAVOR_HF }, { "huggingface", ROPE_FLAVOR_HF }, { "transformers", ROPE_FLAVOR_HF },
         { "llamacpp", ROPE_FLAVOR_LLAMACPP }, { "llama.cpp", ROPE_FLAVOR_LLAMACPP },
-        { "ggml", ROPE_FLAVOR_LLAMACPP },
+        { "ggml", ROPE_FLAVOR_LLAMACPP }, { "vllm", ROPE_FLAVOR_VLLM },
     };
     for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i].s) == 0) {

@@ -16,6 +16,7 @@ int cmd_freqs(int argc, char **argv);
 int cmd_curve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_parity(int argc, char **argv);
 int cmd_kv(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_overview(int argc, char **argv);

@@ -10,6 +10,7 @@ const cmd_entry cmd_table[] = {
     { "curve", cmd_curve, "attention score vs distance (q = k = 1, RoFormer bound, random q = k)" },
     { "export", cmd_export, "write settings for Hugging Face, vLLM, llama.cpp and GGUF" },
     { "lint", cmd_lint, "name the known pitfalls in a config" },
+    { "parity", cmd_parity, "the config as transformers, llama.cpp and vLLM run it, and why they differ" },
     { "kv", cmd_kv, "KV-cache memory for a geometry and context" },
     { "bench", cmd_bench, "benchmarks that print figures (core, model, train, tui, window)" },
     { "overview", cmd_overview, "a one-screen summary of every method for the current parameters" },

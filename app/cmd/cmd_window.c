@@ -34,6 +34,7 @@ void win_app_free(win_app *w)
 {
     sdl_frame_free(&w->frame);
     sdl_canvas_free(&w->cv);
+    tui_app_free(&w->app);
 }
 
 int win_app_resize(win_app *w, int width, int height, rope_error *err)

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "tablefmt.h"
@@ -16,7 +17,8 @@ const tui_help_line tui_app_keys[] = {
     { "Up  Down", "focus the previous / next parameter" },
     { "Left Right  - +", "change the focused parameter" },
     { "=  Enter", "type a value for it (Enter applies)" },
-    { "f", "flavor hf / llamacpp" },
+    { "f", "flavor hf / llamacpp / vllm" },
+    { "P", "engine parity: hf, llamacpp, vllm side by side (Esc closes)" },
     { "t", "truncate the correction range on / off" },
     { "[  ]", "previous / next preset" },
     { "p", "pick a preset from the list" },
@@ -77,6 +79,8 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
 void tui_app_free(tui_app *a)
 {
     lab_free(&a->lab);
+    free(a->parity);
+    a->parity = NULL;
 }
 
 int tui_app_collect(tui_app *a)
@@ -87,6 +91,74 @@ int tui_app_collect(tui_app *a)
     lab_live_post(&a->lab, d.job.stamp, d.rc, d.rc ? "the background job failed" : NULL, d.job.args,
                   d.job.free_args);
     return 1;
+}
+
+/* --- engine parity ------------------------------------------------------------------------------- */
+
+static void parity_add(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void parity_add(tui_app *a, const char *fmt, ...)
+{
+    if (a->n_parity_lines >= TUI_APP_PARITY_LINES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->parity_line[a->n_parity_lines], sizeof a->parity_line[0], fmt, ap);
+    va_end(ap);
+    a->parity_ptr[a->n_parity_lines] = a->parity_line[a->n_parity_lines];
+    a->n_parity_lines++;
+}
+
+/* Recomputes the parity of the current parameters when they changed since the last time. */
+static void parity_refresh(tui_app *a)
+{
+    if (a->parity && a->parity_gen == a->lab.generation)
+        return;
+    rope_error e;
+    a->n_parity_lines = 0;
+    if (!a->parity)
+        a->parity = malloc(sizeof *a->parity);
+    if (!a->parity) {
+        snprintf(a->parity_status, sizeof a->parity_status, "parity: out of memory");
+        return;
+    }
+    a->parity_gen = a->lab.generation;
+    if (rope_parity_check(&a->lab.cfg, 0, a->parity, &e)) {
+        snprintf(a->parity_status, sizeof a->parity_status, "parity: %.140s", e.msg);
+        parity_add(a, "%.190s", a->parity_status);
+        return;
+    }
+    const rope_parity *pr = a->parity;
+    rope_parity_status(pr, a->parity_status, sizeof a->parity_status);
+    parity_add(a, "served length %d (vLLM --max-model-len, llama.cpp -c); short prompt %d", pr->served, pr->prompt);
+    for (int f = 0; f < ROPE_FLAVOR_COUNT; f++) {
+        const rope_engine *g = &pr->eng[f];
+        double rel;
+        int at;
+        rope_parity_max_rel(pr, (rope_flavor)f, 0, &rel, &at);
+        if (!g->ok)
+            parity_add(a, "%-9s refuses: %.170s", rope_flavor_name((rope_flavor)f), g->error);
+        else
+            parity_add(a, "%-9s %-30.30s magnitude %.4f  logits x%.4f  inv_freq vs hf %.2g (pair %d)",
+                       rope_flavor_name((rope_flavor)f), g->runs, g->table.magnitude, g->logit_mult, rel, at);
+    }
+    for (int k = 0; k < pr->n_diffs; k++)
+        parity_add(a, "%.199s", pr->diff[k].line);
+    for (int k = 0; k < pr->n_notes; k++)
+        parity_add(a, "note: %.193s", pr->note[k]);
+    parity_add(a, "%s", pr->agree ? "engines agree" : a->parity_status);
+}
+
+static void handle_parity(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key;
+    if (k == TUI_KEY_DOWN || k == 'j') a->parity_cursor++;
+    else if (k == TUI_KEY_UP || k == 'k') a->parity_cursor--;
+    else if (k == TUI_KEY_HOME) a->parity_cursor = 0;
+    else if (k == TUI_KEY_END) a->parity_cursor = a->n_parity_lines - 1;
+    else if (k == 'q' || k == TUI_KEY_F1 + 9 || k == TUI_CTRL('c')) a->quit = 1;
+    else if (k == TUI_KEY_ESC || k == 'P' || k == TUI_KEY_ENTER) a->mode = TUI_MODE_NORMAL;
+    if (a->parity_cursor >= a->n_parity_lines) a->parity_cursor = a->n_parity_lines - 1;
+    if (a->parity_cursor < 0) a->parity_cursor = 0;
 }
 
 /* --- helpers ----------------------------------------------------------------------------------- */
@@ -379,6 +451,11 @@ static void handle_normal(tui_app *a, const tui_event *ev)
             "none, linear, ntk and yarn" : a->score_set == 2 ? "every method" : "the current method only");
         return;
     case 'e': start_input(a, TUI_MODE_EXPORT, "ropescope-export.txt"); return;
+    case 'P':
+        parity_refresh(a);
+        a->mode = TUI_MODE_PARITY;
+        a->parity_cursor = 0;
+        return;
     case TUI_KEY_MOUSE: handle_mouse(a, ev); return;
     case TUI_KEY_TICK: if (a->lab.animate) lab_tick(&a->lab); return;
     case TUI_KEY_RESIZE: return;
@@ -403,13 +480,14 @@ void tui_app_handle(tui_app *a, const tui_event *ev)
     case TUI_MODE_CONFIRM: handle_confirm(a, ev); break;
     case TUI_MODE_HELP: handle_help(a, ev); break;
     case TUI_MODE_PRESETS: handle_presets(a, ev); break;
+    case TUI_MODE_PARITY: handle_parity(a, ev); break;
     default: handle_normal(a, ev); break;
     }
 }
 
 /* --- the chrome ------------------------------------------------------------------------------------ */
 
-static void status_line(const tui_app *a, char *buf, size_t n)
+static void status_line(tui_app *a, char *buf, size_t n)
 {
     const plot_view *v = &a->lab.view;
     const rope_table *t = &v->table;
@@ -430,7 +508,9 @@ static void status_line(const tui_app *a, char *buf, size_t n)
         else
             snprintf(alt, sizeof alt, " · %s: magnitude %.7f", name, o->magnitude);
     }
-    snprintf(buf, n, "%smagnitude %.7f · logits x%.7f · %s%s", corr, t->magnitude, t->logit_mult, reg, alt);
+    parity_refresh(a);
+    snprintf(buf, n, "%smagnitude %.7f · logits x%.7f · %s%s · %.60s", corr, t->magnitude, t->logit_mult, reg, alt,
+             a->parity_status);
 }
 
 void tui_app_chrome(tui_app *a)
@@ -482,5 +562,12 @@ void tui_app_chrome(tui_app *a)
         c->n_list = a->n_presets;
         c->list_cursor = a->preset_cursor;
         snprintf(c->list_title, sizeof c->list_title, "presets (%d)", a->n_presets);
+    } else if (a->mode == TUI_MODE_PARITY) {
+        c->overlay = TUI_OVERLAY_LIST;
+        c->list = a->parity_ptr;
+        c->n_list = a->n_parity_lines;
+        c->list_cursor = a->parity_cursor;
+        snprintf(c->list_title, sizeof c->list_title, "engine parity: hf / llamacpp / vllm (Esc closes)");
+        c->list_hint = "↑↓ scroll · P Enter Esc close · `ropescope parity` prints it all";
     }
 }

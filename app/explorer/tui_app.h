@@ -9,6 +9,7 @@
 #define TUI_APP_H
 
 #include "lab.h"
+#include "rope_parity.h"
 #include "tui_keys.h"
 #include "tui_screen.h"
 #include "worker.h"
@@ -21,8 +22,11 @@ typedef enum tui_mode {
     TUI_MODE_EXPORT,     /* typing the export file name */
     TUI_MODE_CONFIRM,    /* the export file exists: overwrite? */
     TUI_MODE_HELP,
-    TUI_MODE_PRESETS
+    TUI_MODE_PRESETS,
+    TUI_MODE_PARITY      /* the engine parity view (P) */
 } tui_mode;
+
+#define TUI_APP_PARITY_LINES 48
 
 typedef struct tui_app {
     lab        lab;
@@ -40,6 +44,14 @@ typedef struct tui_app {
     const char *preset_ptr[TUI_APP_MAX_PRESETS];      /* [n_presets] into preset_line */
     int        score_set;      /* which methods the score panel compares (cycled with c) */
     worker    *jobs;           /* background jobs (not owned); NULL: none */
+    /* engine parity of the current parameters (rope_parity_check), recomputed once per generation */
+    rope_parity *parity;       /* owned; NULL until first needed */
+    unsigned long parity_gen;  /* the lab generation it was computed for; 0 none */
+    char       parity_status[160]; /* "engines agree" / "vllm != hf: magnitude 1.28 vs 1.00" / why not */
+    int        n_parity_lines, parity_cursor;
+    char       parity_line[TUI_APP_PARITY_LINES][200]; /* [n_parity_lines] the parity view's text */
+    const char *parity_ptr[TUI_APP_PARITY_LINES];
+
     int        quit;
 } tui_app;
 

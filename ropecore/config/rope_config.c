@@ -22,7 +22,19 @@ static const char *const known_scaling_keys[] = {
     "original_max_position_embeddings", "attention_factor", "beta_fast", "beta_slow", "mscale",
     "mscale_all_dim", "truncate", "low_freq_factor", "high_freq_factor", "short_factor", "long_factor",
     "short_mscale", "long_mscale", "finetuned", "mrope_section", "mrope_interleaved",
-    "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha",
+    "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha", "max_trained_positions",
+    "llama_4_scaling_beta", "max_position_embeddings",
+};
+
+/* Keys an engine reads that ropescope's frequency tables do not model: parity and lint name them
+ * (scaling-dict keys first, then top-level ones). */
+static const char *const unmodelled_dict_keys[] = {
+    "short_mscale", "long_mscale", "extrapolation_factor", "attn_factor", "apply_yarn_scaling", "alpha",
+    "mrope_section", "llama_4_scaling_beta",
+};
+static const char *const unmodelled_top_keys[] = {
+    "no_rope_layers", "attention_chunk_size", "attn_temperature_tuning", "floor_scale", "attn_scale",
+    "rope_local_base_freq", "sliding_window_pattern", "llama_4_scaling",
 };
 
 typedef struct parser {
@@ -41,6 +53,7 @@ typedef struct scaling_keys {
     int    has_factor, has_theta, has_partial, has_attention_factor, has_beta_fast, has_beta_slow;
     int    has_mscale, has_mscale_all_dim, has_low, has_high, has_truncate, truncate;
     int    orig_ctx;               /* 0 = absent */
+    int    trained_ctx;            /* max_trained_positions (vLLM's dynamic NTK), 0 = absent */
     int    n_short, n_long;
     double short_factor[ROPE_MAX_PAIRS], long_factor[ROPE_MAX_PAIRS]; /* [n_short], [n_long] */
 } scaling_keys;
@@ -50,6 +63,7 @@ typedef struct top_keys {
     const char *prefix;            /* "" or "text_config" */
     int    hidden_size, n_heads, n_kv_heads, n_layers, vocab_size, max_pos, head_dim, qk_rope_head_dim;
     int    orig_ctx;
+    int    trained_ctx;            /* max_trained_positions, 0 = absent */
     double theta, partial;
     int    has_theta, has_partial;
 } top_keys;
@@ -468,8 +482,45 @@ static int is_known_scaling_key(const char *k)
     return 0;
 }
 
+/* Appends "key=value" (numbers, booleans), "key[n: z zeros]" (lists) or "key" to raw->unmodelled. */
+static void note_unmodelled(parser *ps, const cJSON *v)
+{
+    rope_config_raw *r = ps->raw;
+    size_t used = strlen(r->unmodelled), cap = sizeof r->unmodelled;
+    char item[64];
+    if (cJSON_IsNull(v))
+        return;
+    if (cJSON_IsNumber(v)) {
+        snprintf(item, sizeof item, "%s=%g", v->string, v->valuedouble);
+    } else if (cJSON_IsBool(v)) {
+        snprintf(item, sizeof item, "%s=%s", v->string, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsArray(v)) {
+        int n = 0, zeros = 0;
+        for (const cJSON *e = v->child; e; e = e->next, n++)
+            zeros += cJSON_IsNumber(e) && e->valuedouble == 0.0;
+        if (strcmp(v->string, "no_rope_layers") == 0) /* 1 = the layer uses RoPE, 0 = NoPE */
+            snprintf(item, sizeof item, "%s[%d: %d NoPE]", v->string, n, zeros);
+        else
+            snprintf(item, sizeof item, "%s[%d]", v->string, n);
+    } else {
+        snprintf(item, sizeof item, "%s", v->string);
+    }
+    r->n_unmodelled++;
+    if (used + strlen(item) + 3 < cap)
+        snprintf(r->unmodelled + used, cap - used, "%s%s", used ? ", " : "", item);
+}
+
+static void note_unmodelled_keys(parser *ps, const cJSON *obj, const char *const *keys, size_t n)
+{
+    for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next)
+        for (size_t k = 0; it->string && k < n; k++)
+            if (strcmp(it->string, keys[k]) == 0)
+                note_unmodelled(ps, it);
+}
+
 static void note_unknown_keys(parser *ps, const cJSON *d, const char *dict)
 {
+    note_unmodelled_keys(ps, d, unmodelled_dict_keys, sizeof unmodelled_dict_keys / sizeof unmodelled_dict_keys[0]);
     for (const cJSON *it = d->child; it; it = it->next)
         if (it->string && !is_known_scaling_key(it->string) && ps->raw->n_unknown_keys++ == 0)
             key_path(ps->raw->unknown_key, sizeof ps->raw->unknown_key, dict, it->string);
@@ -507,7 +558,8 @@ static int read_scaling_numbers(parser *ps, const cJSON *d, scaling_keys *s)
             return -1;
         *nums[i].present = rc;
     }
-    if (get_int(ps, d, n, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &s->orig_ctx) < 0)
+    if (get_int(ps, d, n, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &s->orig_ctx) < 0 ||
+        get_int(ps, d, n, "max_trained_positions", 1, MAX_TOKENS, "2048", &s->trained_ctx) < 0)
         return -1;
     if ((rc = get_bool(ps, d, n, "truncate", &s->truncate)) < 0)
         return -1;
@@ -573,7 +625,8 @@ static int read_top(parser *ps, const cJSON *top, top_keys *t, rope_config *c)
         get_int(ps, top, p, "max_position_embeddings", 1, MAX_TOKENS, "4096", &t->max_pos) < 0 ||
         get_int(ps, top, p, "head_dim", 0, ROPE_MAX_HEAD_DIM, "128", &t->head_dim) < 0 ||
         get_int(ps, top, p, "qk_rope_head_dim", 1, ROPE_MAX_HEAD_DIM, "64", &t->qk_rope_head_dim) < 0 ||
-        get_int(ps, top, p, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &t->orig_ctx) < 0)
+        get_int(ps, top, p, "original_max_position_embeddings", 1, MAX_TOKENS, "4096", &t->orig_ctx) < 0 ||
+        get_int(ps, top, p, "max_trained_positions", 1, MAX_TOKENS, "2048", &t->trained_ctx) < 0)
         return -1;
     if ((rc = get_number(ps, top, p, "rope_theta", "10000.0", &t->theta)) < 0)
         return -1;
@@ -581,6 +634,7 @@ static int read_top(parser *ps, const cJSON *top, top_keys *t, rope_config *c)
     if ((rc = get_number(ps, top, p, "partial_rotary_factor", "0.5", &t->partial)) < 0)
         return -1;
     t->has_partial = rc;
+    note_unmodelled_keys(ps, top, unmodelled_top_keys, sizeof unmodelled_top_keys / sizeof unmodelled_top_keys[0]);
     if (get_string(ps, top, p, "model_type", "\"llama\"", c->model_type, sizeof c->model_type) < 0 ||
         get_string(ps, top, "", "_title", "\"Llama-2-7B\"", c->title, sizeof c->title) < 0 ||
         get_string(ps, top, "", "_repo", "\"meta-llama/Llama-2-7b-hf\"", c->repo, sizeof c->repo) < 0)
@@ -801,9 +855,9 @@ static int resolve_llama3(parser *ps, const scaling_keys *s, rope_config *c)
         return fail(ps, "%s is missing for rope_type \"llama3\"; add it (Llama 3.1 uses %s)", path,
                     !s->has_low ? "1.0" : "4.0");
     }
-    if (!(p->low_freq_factor > 0.0 && p->low_freq_factor < p->high_freq_factor)) {
+    if (!(p->low_freq_factor > 0.0 && p->low_freq_factor <= p->high_freq_factor)) {
         key_path(path, sizeof path, s->dict, "low_freq_factor");
-        return fail(ps, "%s %g and high_freq_factor %g: llama3 needs 0 < low < high (Llama 3.1 uses 1.0 and "
+        return fail(ps, "%s %g and high_freq_factor %g: llama3 needs 0 < low <= high (Llama 3.1 uses 1.0 and "
                         "4.0)", path, p->low_freq_factor, p->high_freq_factor);
     }
     return 0;
@@ -860,6 +914,10 @@ static int resolve(parser *ps, const cJSON *root, rope_config *c, scaling_keys *
     int found = 0;
     if (read_top(ps, top, &t, c) < 0 || read_scaling(ps, top, t.prefix, s, &found) < 0)
         return -1;
+    if (top != root && /* presets keep _title and _repo at the root of a multimodal config */
+        (get_string(ps, root, "", "_title", "\"Llama-2-7B\"", c->title, sizeof c->title) < 0 ||
+         get_string(ps, root, "", "_repo", "\"meta-llama/Llama-2-7b-hf\"", c->repo, sizeof c->repo) < 0))
+        return -1;
     record_type_strings(s, &c->raw);
     if (resolve_method(ps, s, found, &c->params.method) < 0 || resolve_head_dim(ps, &t, c) < 0 ||
         resolve_base(ps, &t, s, found, c) < 0 || resolve_partial(ps, &t, s, found, c) < 0 ||
@@ -875,6 +933,9 @@ static int resolve(parser *ps, const cJSON *root, rope_config *c, scaling_keys *
     c->n_kv_heads = t.n_kv_heads > 0 ? t.n_kv_heads : t.n_heads;
     c->vocab_size = t.vocab_size;
     snprintf(c->name, sizeof c->name, "%s", c->model_type);
+    /* read by the vllm flavor only (hf ignores both): DeepSeek attention and vLLM's max_trained_positions */
+    c->params.deepseek = strncmp(c->model_type, "deepseek", 8) == 0 || strcmp(c->model_type, "kimi_k2") == 0;
+    c->params.trained_ctx = s->trained_ctx > 0 ? s->trained_ctx : t.trained_ctx;
     rope_error e2;
     if (rope_params_validate(&c->params, &e2))
         return fail(ps, "%s", e2.msg);

@@ -40,6 +40,8 @@ typedef struct rope_config_raw {
     char duplicate_key[48];                  /* the first such key, e.g. "rope_scaling.factor" */
     int  n_unknown_keys;                     /* keys in the scaling dict that no loader reads (typos) */
     char unknown_key[48];                    /* the first such key */
+    int  n_unmodelled;                       /* keys some engine reads that ropescope's tables do not model */
+    char unmodelled[200];                    /* "no_rope_layers[48: 12 NoPE], attention_chunk_size=8192, ..." */
 } rope_config_raw;
 
 typedef struct rope_config {
@@ -128,5 +130,9 @@ typedef struct rope_lint_item {
 /* Fills up to max items (items may be NULL when max is 0); returns how many rules fired (may
  * exceed max). Rules read c->raw (what the file said) and the rope_table of c->params. */
 int rope_lint(const rope_config *c, rope_lint_item *items, int max);
+
+/* The engine-divergence rules (rope_lint_engines.c), called by rope_lint: appends the rules c triggers
+ * at items[n] onward (those past max are counted, not stored) and returns the new count. */
+int rope_lint_engines(const rope_config *c, rope_lint_item *items, int max, int n);
 
 #endif

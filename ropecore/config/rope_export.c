@@ -481,8 +481,9 @@ static void vllm_notes(exporter *e)
         note(e, "DeepSeek configs go to vLLM's DeepseekScalingRotaryEmbedding (deepseek_yarn), which honours "
                 "mscale and mscale_all_dim but always rounds the correction range");
     else if (rope_method_is_yarn(p->method) && fabs(t->magnitude - rope_mscale(s, 1.0)) > 1e-9)
-        note(e, "vLLM's get_rope drops attention_factor/mscale for plain yarn: the cos/sin magnitude becomes "
-                "0.1*ln(s)+1 = %.6f instead of %.6f (logits x%.4f instead of x%.4f)", rope_mscale(s, 1.0),
+        note(e, "vLLM before mid-2026 (vllm-project/vllm#48351, #48621) drops attention_factor/mscale for plain "
+                "yarn: magnitude 0.1*ln(s)+1 = %.6f instead of %.6f (logits x%.4f instead of x%.4f); newer "
+                "releases honour them", rope_mscale(s, 1.0),
              t->magnitude, rope_mscale(s, 1.0) * rope_mscale(s, 1.0), t->logit_mult);
     if (rope_method_is_yarn(p->method) && !p->truncate) {
         int a, b;

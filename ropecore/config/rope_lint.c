@@ -403,7 +403,7 @@ static void rule_factor_one(linter *L)
 static void rule_llama3(linter *L)
 {
     const rope_params *p = L->p;
-    if (p->method != ROPE_LLAMA3 || p->low_freq_factor < p->high_freq_factor)
+    if (p->method != ROPE_LLAMA3 || p->low_freq_factor <= p->high_freq_factor)
         return;
     rope_lint_item *it = fire(L, "llama3-band-order", ROPE_LINT_ERROR);
     WHAT(it, "low_freq_factor %g >= high_freq_factor %g: the blend divides by high - low = %g; transformers "
@@ -524,6 +524,7 @@ int rope_lint(const rope_config *c, rope_lint_item *items, int max)
         rule_dynamic(&L);
         rule_static_yarn(&L);
     }
+    L.n = rope_lint_engines(c, items, L.max, L.n);
     free(t);
     return L.n;
 }

@@ -65,7 +65,7 @@ usage_error "'abc' is not a finite number" freqs --factor abc
 usage_error "unknown argument '--frobnicate'" freqs --frobnicate
 usage_error "--head-dim: '64x' is not a whole number" freqs --head-dim 64x
 usage_error "longrope needs short_factor" freqs --method longrope
-usage_error "low_freq_factor" freqs --method llama3 --low-freq-factor 4 --high-freq-factor 4
+usage_error "low_freq_factor" freqs --method llama3 --low-freq-factor 5 --high-freq-factor 4
 usage_error "--kind: 'zigzag' is unknown" curve --kind zigzag
 usage_error "log-spaced grid needs a start above 0" curve --log --from 0
 usage_error "--points" curve --points 1

@@ -74,8 +74,9 @@ static void test_presets(void)
     CHECK_HAS(items[0].what, "8 x 8192 = 65536");
     static const char *const qwen[] = { "original-equals-max-pos", "static-yarn-short-context" };
     expect_preset("qwen2.5-7b-instruct-yarn", qwen, 2);
-    static const char *const deepseek[] = { "mscale-equals-all-dim", "static-yarn-short-context" };
-    expect_preset("deepseek-v3", deepseek, 2);
+    static const char *const deepseek[] = { "mscale-equals-all-dim", "static-yarn-short-context",
+                                             "engine-magnitude-lost" };
+    expect_preset("deepseek-v3", deepseek, 3);
     /* the softmax factor get_mscale(40, 1)^2 = (0.1 ln 40 + 1)^2 */
     char want[32];
     snprintf(want, sizeof want, "%.4f", pow(0.1 * log(40.0) + 1.0, 2.0));

@@ -365,7 +365,7 @@ static void test_invalid(void)
     geom(&p, 64, 1e4, 4096, NAN); expect_invalid(&p, "factor");
     geom(&p, 64, 1e4, 4096, 2); p.partial_rotary = 0.3; expect_invalid(&p, "rotary");
     geom(&p, 64, 1e4, 4096, 2); p.beta_fast = -1; expect_invalid(&p, "beta");
-    geom(&p, 64, 1e4, 4096, 2); p.method = ROPE_LLAMA3; p.low_freq_factor = 4; expect_invalid(&p, "low_freq");
+    geom(&p, 64, 1e4, 4096, 2); p.method = ROPE_LLAMA3; p.low_freq_factor = 5; expect_invalid(&p, "low_freq"); /* low > high 4 */
     geom(&p, 64, 1e4, 4096, 2); p.method = ROPE_LONGROPE; expect_invalid(&p, "longrope");
     geom(&p, 64, 1e4, 4096, 2); p.method = ROPE_LONGROPE; p.n_factors = 31; expect_invalid(&p, "32");
     geom(&p, 64, 1e4, 4096, 2); p.has_attention_factor = 1; p.attention_factor = 0; expect_invalid(&p, "attention_factor");

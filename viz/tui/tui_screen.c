@@ -144,7 +144,7 @@ static void draw_list(tui_grid *g, const tui_chrome *c, const tui_style *st)
         tui_text(g, in.x + 1, in.y + k, in.w - 1, c->list[i], tui_role_rgb(cur ? PLOT_ROLE_ACCENT : PLOT_ROLE_TEXT),
                  TUI_DEFAULT, cur ? TUI_REVERSE | TUI_BOLD : 0);
     }
-    tui_text(g, in.x + 1, in.y + in.h - 1, in.w - 1, "↑↓ choose · Enter loads · Esc closes",
+    tui_text(g, in.x + 1, in.y + in.h - 1, in.w - 1, c->list_hint ? c->list_hint : "↑↓ choose · Enter loads · Esc closes",
              tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
 }
 

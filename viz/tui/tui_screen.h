@@ -52,6 +52,7 @@ typedef struct tui_chrome {
     const char *const *list;         /* [n_list] lines of the pick list */
     int  n_list, list_cursor;
     char list_title[80];
+    const char *list_hint;           /* the list's footer; NULL: "↑↓ choose · Enter loads · Esc closes" */
 } tui_chrome;
 
 typedef struct tui_hits {
