@@ -12,6 +12,7 @@
 #include "eval.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
 
 #define CMP_MAX_METHODS 16
@@ -48,6 +49,7 @@ static const char help[] =
 typedef struct cmp_row {
     rope_method     method;
     double          factor;
+    rope_params     rope;           /* what it ran with at ctx */
     eval_ppl_result lng;            /* at ctx */
     eval_ppl_result shrt[2];        /* at L/2 and L */
     double          seg[CMP_MAX_SEG];
@@ -182,6 +184,7 @@ int cmd_compare(int argc, char **argv)
         rope_params t;
         r->method = methods[i];
         r->factor = eval_method_params(&p, methods[i], ctx, L, fixed, &t);
+        r->rope = t;
         if (show) fprintf(stderr, "\rcompare: %s (%d/%d)        ", rope_method_get(methods[i])->name, i + 1, n_methods);
         if (model_ctx_set_rope(&c, &t, &err) ||
             eval_ppl(&c, tok, n, ctx, &(eval_ppl_opts){ max_chunks, EVAL_SCORE_HALF, 0 }, &r->lng, loss, NULL, NULL,
@@ -251,6 +254,7 @@ int cmd_compare(int argc, char **argv)
             cJSON *e = cJSON_CreateObject(), *sa = cJSON_CreateArray();
             cJSON_AddStringToObject(e, "method", rope_method_get(r->method)->name);
             cJSON_AddNumberToObject(e, "factor", r->factor);
+            cJSON_AddItemToObject(e, "rope", ropeecho_json(&r->rope, ctx));
             cJSON_AddNumberToObject(e, "ppl", r->lng.ppl);
             cJSON_AddNumberToObject(e, "nll", r->lng.nll);
             cJSON_AddNumberToObject(e, "nll_stderr", r->lng.nll_stderr);
@@ -309,6 +313,11 @@ int cmd_compare(int argc, char **argv)
         snprintf(a, sizeof a, "%d/%d", r->pk_lp, r->pk_trials);
         snprintf(b, sizeof b, "%d/%d", r->pk_gen, r->pk_trials);
         printf(" %11s %7s\n", a, b);
+    }
+    printf("\nrope each method ran with at %d tokens:\n", ctx);
+    for (int i = 0; i < n_methods; i++) {
+        char echo[512];
+        printf("  %s\n", ropeecho_text(&rows[i].rope, ctx, echo, sizeof echo));
     }
     printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", ctx, segments, "position");
     for (int k = 0; k < segments; k++) {

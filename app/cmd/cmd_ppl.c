@@ -12,6 +12,7 @@
 #include "eval.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
 #define PPL_MAX_LIST 32
 
@@ -148,6 +149,9 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
             cJSON_AddNumberToObject(e, "nll_stderr", pts[k].r.nll_stderr);
             cJSON_AddNumberToObject(e, "chunks", pts[k].r.n_chunks);
             cJSON_AddNumberToObject(e, "scored", (double)pts[k].r.n_scored);
+            rope_params t;
+            eval_method_params(p, pts[k].method, pts[k].ctx, L, q->fixed, &t);
+            cJSON_AddItemToObject(e, "rope", ropeecho_json(&t, pts[k].ctx));
             cJSON_AddItemToArray(pa, e);
         }
         cJSON_AddItemToObject(o, "points", pa);
@@ -205,6 +209,13 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         printf("%-13s", rope_method_get(q->methods[i])->name);
         for (int j = 0; j < q->n_ctxs; j++) printf(" %9.4f", pts[i * q->n_ctxs + j].r.ppl);
         printf("\n");
+    }
+    printf("\nrope at the longest length, %d tokens:\n", longest);
+    for (int i = 0; i < q->n_methods; i++) {
+        rope_params t;
+        char echo[512];
+        eval_method_params(p, q->methods[i], longest, L, q->fixed, &t);
+        printf("  %s\n", ropeecho_text(&t, longest, echo, sizeof echo));
     }
     if (q->per_pos) {
         printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", longest, q->segments, "position");
@@ -361,6 +372,7 @@ int cmd_ppl(int argc, char **argv)
         cJSON_AddNumberToObject(o, "factor", p.factor);
         cJSON_AddStringToObject(o, "kv", kv == MODEL_KV_KEEP ? "keep" : "rerotate");
         cJSON_AddStringToObject(o, "score", score == EVAL_SCORE_HALF ? "half" : "all");
+        cJSON_AddItemToObject(o, "rope", ropeecho_json(&p, ctx));
         if (per_pos) cJSON_AddItemToObject(o, "loss_per_position", cmd_json_array(loss, ctx - 1));
         rc = cmd_print_json(o);
     } else {
@@ -368,6 +380,8 @@ int cmd_ppl(int argc, char **argv)
                m.hp.d_model, m.hp.n_layer, m.hp.n_head, m.hp.n_head_kv, m.hp.ctx_train);
         printf("method %s, factor %g, ctx %d, %d chunks, %ld scored tokens\n", mname, p.factor, ctx, r.n_chunks,
                r.n_scored);
+        char echo[512];
+        printf("rope: %s\n", ropeecho_text(&p, ctx, echo, sizeof echo));
         if (per_pos)
             for (int i = 0; i < ctx - 1; i++) printf("pos %d loss %.6f\n", i, loss[i]);
         printf("Final estimate: PPL = %.4f +/- %.5f\n", r.ppl, r.ppl * r.nll_stderr);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/cli/tune_cli.sh — the engineer's guard rails from the command line: a factor > 1 with method none
+# warns once on stderr wherever it happens (and not where a --methods list names none on purpose), the
+# model commands echo the RoPE parameters they ran with (text and JSON, checked against the closed
+# forms d(β) = rot·ln(L/(2πβ))/(2 ln b) and 0.1 ln s + 1), lint's rules with public sources,
+# `export --merge-into` and the README's entry points (`ropescope --preset X`).
+set -uo pipefail
+bin=$1 src=$2
+. "$src/tests/cli/lib/harness.sh"
+
+$py -c "
+import random; r = random.Random(1); w = 'the of and to in that he was for it with as his on be at by'.split()
+print(' '.join(r.choice(w) for _ in range(1500)))" >"$tmp/t.txt"
+
+# warned PATTERN ARGS... : succeeds, and stderr holds exactly one warning line containing PATTERN
+warned() {
+  local pat=$1; shift
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || { bad "$* exited $?: $(cat "$tmp/err")"; return; }
+  [ "$(grep -c 'warning:' "$tmp/err")" -eq 1 ] && grep -qF -- "$pat" "$tmp/err" && ok \
+    || bad "$*: want one warning with '$pat', stderr: $(cat "$tmp/err")"
+}
+# quiet ARGS... : succeeds with no warning on stderr
+quiet() {
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || { bad "$* exited $?: $(cat "$tmp/err")"; return; }
+  grep -q 'warning:' "$tmp/err" && bad "$*: unexpected warning: $(cat "$tmp/err")" || ok
+}
+
+# --- factor > 1 with method none ---
+warned "ropescope freqs: warning: factor 8 (--factor) with method none" freqs --factor 8
+warned "add --method yarn" curve --factor 8 --to 100 --points 5
+warned "ropescope export: warning: factor 4" export --format hf --factor 4
+warned "ropescope overview: warning" overview --factor 8
+warned "factor 8 (--factor)" freqs --preset llama-2-7b --factor 8
+warned "ropescope gen: warning: factor 4 (--factor)" gen -n 2 --temp 0 --threads 1 --factor 4 ab
+warned "ropescope ppl: warning: factor 4" ppl --ctx 64 --max-chunks 1 --threads 1 --factor 4 "$tmp/t.txt"
+warned "ropescope passkey: warning" passkey --lengths 200 --depths 0.5 --trials 1 --alternatives 1 --threads 1 --factor 2
+printf '{"head_dim":64,"rope_theta":10000,"max_position_embeddings":4096,"rope_scaling":{"rope_type":"default","factor":8}}' >"$tmp/def.json"
+warned "factor 8 ($tmp/def.json)" freqs --config "$tmp/def.json"
+quiet freqs --method yarn --factor 8
+quiet freqs --factor 1
+quiet curve --methods none,yarn --factor 8 --to 100 --points 5
+quiet ppl --ctx-list 64 --methods none,yarn --max-chunks 1 --threads 1 --factor 4 "$tmp/t.txt"
+quiet compare --methods none,yarn --ctx 512 --max-chunks 1 --trials 0 -n 0 --threads 1 --factor 2 "$tmp/t.txt"
+# a usage error still names the problem (the warning, when given, is a separate line)
+usage_error "factor 0.5 is below 1" freqs --factor 0.5
+
+# --- the echo of the effective RoPE parameters ---
+# closed forms for the embedded model (head_dim 64, base 10000, L 512): d(32) = 3.2475, d(1) = 15.2887
+has "rope: method yarn (hf), factor 4, L 512, base 10000, beta_fast 32, beta_slow 1, correction range pairs 3-16 (d = 3.25-15.29), magnitude 1.1386" \
+    ppl --ctx 64 --max-chunks 1 --threads 1 --method yarn --factor 4 "$tmp/t.txt"
+has "rope at 200 tokens: method yarn (hf), factor 2," passkey --lengths 200 --depths 0.5 --trials 1 --alternatives 1 \
+    --threads 1 --method yarn --factor 2
+has "method linear (hf), factor 2, L 512, base 10000, magnitude 1.0000" compare --methods none,linear --ctx 1024 \
+    --max-chunks 1 --trials 0 -n 0 --threads 1 "$tmp/t.txt"
+"$bin" gen -n 2 --temp 0 --threads 1 --method yarn --factor 8 --beta-fast 16 ab >/dev/null 2>"$tmp/err" \
+  && grep -qF "gen: rope method yarn (hf), factor 8, L 512, base 10000, beta_fast 16, beta_slow 1" "$tmp/err" && ok \
+  || bad "gen echo: $(cat "$tmp/err")"
+chk_rope() {  # python: the "rope" objects in JSON $1 (a path expression) match the closed forms
+  $py - "$1" "$2" <<'PY'
+import json, math, sys
+o = json.loads(sys.argv[1])
+ropes = eval(sys.argv[2], {}, {'o': o})
+def d(beta, rot=64, L=512, b=10000.0): return rot * math.log(L / (2 * math.pi * beta)) / (2 * math.log(b))
+for r in ropes:
+    assert r['orig_ctx'] == 512 and r['base'] == 10000, r
+    if r['method'] in ('yarn', 'ntk-parts', 'dynamic-yarn'):
+        lo, hi = r['correction_range_raw']
+        assert abs(lo - d(r['beta_fast'])) < 1e-9 and abs(hi - d(r['beta_slow'])) < 1e-9, r
+        assert r['correction_range'] == [math.floor(lo), math.ceil(hi)], r
+    if r['method'] == 'yarn':
+        assert abs(r['magnitude'] - (0.1 * math.log(r['factor']) + 1)) < 1e-12, r
+        assert abs(r['logit_scale'] - r['magnitude'] ** 2) < 1e-12, r
+    if r['method'] in ('none', 'linear'):
+        assert r['magnitude'] == 1, r
+PY
+}
+out=$("$bin" ppl --ctx 64 --max-chunks 1 --threads 1 --method yarn --factor 8 --beta-fast 16 --json "$tmp/t.txt" 2>"$tmp/err")
+chk_rope "$out" "[o['rope']]" && ok || bad "ppl --json rope: $out"
+out=$("$bin" ppl --ctx-list 64,1024 --methods none,yarn,linear --max-chunks 1 --threads 1 --json "$tmp/t.txt" 2>"$tmp/err")
+chk_rope "$out" "[p['rope'] for p in o['points']] if all(p['rope']['factor'] == max(1, p['ctx'] / 512) for p in o['points'] if p['method'] != 'none') else None" \
+  && ok || bad "ppl sweep --json rope: $out"
+out=$("$bin" passkey --lengths 200 --depths 0.5 --trials 1 --alternatives 1 --threads 1 --method yarn --factor 2 --json 2>"$tmp/err")
+chk_rope "$out" "[o['rope']]" && ok || bad "passkey --json rope: $out"
+out=$("$bin" compare --methods none,yarn --ctx 1024 --max-chunks 1 --trials 0 -n 0 --threads 1 --json "$tmp/t.txt" 2>"$tmp/err")
+chk_rope "$out" "[m['rope'] for m in o['methods']] if o['methods'][1]['rope']['factor'] == 2 else None" && ok \
+  || bad "compare --json rope: $out"
+out=$("$bin" gen -n 3 --temp 0 --threads 1 --method yarn --factor 4 --json ab 2>"$tmp/err")
+chk_rope "$out" "[o['rope']] if o['tokens'] == 3 and len(o['text']) == 3 and o['prompt'] == 'ab' else None" && ok \
+  || bad "gen --json: $out"
+
+finish tune_cli
