@@ -39,6 +39,8 @@ typedef struct rope_config_raw {
     char duplicate_key[48];                  /* the first such key, e.g. "rope_scaling.factor" */
     int  n_unknown_keys;                     /* keys in the scaling dict that no loader reads (typos) */
     char unknown_key[48];                    /* the first such key */
+    int  has_extrapolation_factor;           /* the YaRN reference code's / vLLM's key (HF does not read it) */
+    double extrapolation_factor;             /* as written (1 if absent) */
 } rope_config_raw;
 
 typedef struct rope_config {
@@ -118,10 +120,16 @@ typedef struct rope_lint_item {
     rope_lint_level level;
     char what[240];            /* what goes wrong, with this config's numbers */
     char fix[240];             /* how to fix it */
+    const char *source;        /* the public reference: a paper (arXiv id), a library file or a public
+                                  issue, e.g. "huggingface/transformers #38224" (static text) */
 } rope_lint_item;
 
 /* Fills up to max items (items may be NULL when max is 0); returns how many rules fired (may
  * exceed max). Rules read c->raw (what the file said) and the rope_table of c->params. */
 int rope_lint(const rope_config *c, rope_lint_item *items, int max);
+
+/* "did you mean": the rope_type spelling closest to name (a wrong case, "YaRN", or up to two edits,
+ * "yarm"), or NULL when none is close. Used by the parser's unknown-type message. */
+const char *rope_lint_suggest_type(const char *name);
 
 #endif

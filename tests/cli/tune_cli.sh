@@ -88,4 +88,26 @@ out=$("$bin" gen -n 3 --temp 0 --threads 1 --method yarn --factor 4 --json ab 2>
 chk_rope "$out" "[o['rope']] if o['tokens'] == 3 and len(o['text']) == 3 and o['prompt'] == 'ab' else None" && ok \
   || bad "gen --json: $out"
 
+# --- lint: the new rules with their public sources, a bare fragment, "did you mean" ---
+printf '{"rope_scaling":{"rope_type":"yarn","factor":8,"original_max_position_embeddings":4096,"attention_factor":1.0,"extrapolation_factor":0.5}}' >"$tmp/frag.json"
+"$bin" lint --config "$tmp/frag.json" --preset llama-2-7b >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -qF "lint $tmp/frag.json (the rest from preset llama-2-7b)" "$tmp/out" && ok || bad "lint fragment + preset (rc $rc): $(cat "$tmp/out" "$tmp/err")"
+grep -qF "attention-factor-one: attention_factor 1.0 switches YaRN's temperature off: at factor 8 it is 0.1 ln s + 1 = 1.2079" "$tmp/out" && ok || bad "attention-factor-one: $(cat "$tmp/out")"
+grep -qF "see: YaRN, arXiv 2309.00071" "$tmp/out" && ok || bad "lint cites the YaRN paper: $(cat "$tmp/out")"
+grep -qF "extrapolation-factor: extrapolation_factor 0.5" "$tmp/out" && ok || bad "extrapolation-factor: $(cat "$tmp/out")"
+! grep -q "pain #" "$tmp/out" && ok || bad "lint cites an internal number: $(cat "$tmp/out")"
+out=$("$bin" lint --config "$tmp/frag.json" --head-dim 128 --base 500000 --json 2>"$tmp/err")
+$py - "$out" <<'PY' && ok || bad "lint fragment + flags --json: $out"
+import json, sys
+o = json.loads(sys.argv[1])
+assert 'head_dim 128, rope_theta 500000' in o['source'], o['source']
+rules = {f['rule']: f for f in o['findings']}
+assert {'attention-factor-one', 'extrapolation-factor'} <= set(rules), rules.keys()
+assert all(f['see'] for f in o['findings']), o
+PY
+printf '{"head_dim":128,"rope_theta":10000,"max_position_embeddings":16384,"rope_scaling":{"rope_type":"YaRN","factor":4,"original_max_position_embeddings":4096}}' >"$tmp/case.json"
+usage_error 'did you mean "yarn"?' lint --config "$tmp/case.json"
+printf '{"head_dim":128,"rope_scaling":{"type":"lineaer","factor":4}}' >"$tmp/typo.json"
+usage_error 'did you mean "linear"?' freqs --config "$tmp/typo.json"
+
 finish tune_cli
