@@ -110,4 +110,71 @@ usage_error 'did you mean "yarn"?' lint --config "$tmp/case.json"
 printf '{"head_dim":128,"rope_scaling":{"type":"lineaer","factor":4}}' >"$tmp/typo.json"
 usage_error 'did you mean "linear"?' freqs --config "$tmp/typo.json"
 
+# --- export --merge-into: a patched copy of a real config, never a silent overwrite ---
+cat >"$tmp/config.json" <<'JSON'
+{
+  "architectures": [
+    "LlamaForCausalLM"
+  ],
+  "bos_token_id": 1,
+  "hidden_size": 4096,
+  "initializer_range": 0.02,
+  "max_position_embeddings": 4096,
+  "model_type": "llama",
+  "num_attention_heads": 32,
+  "num_hidden_layers": 32,
+  "rms_norm_eps": 1e-05,
+  "rope_scaling": null,
+  "rope_theta": 10000.0,
+  "torch_dtype": "float16",
+  "vocab_size": 32000
+}
+JSON
+cp "$tmp/config.json" "$tmp/orig.json"
+"$bin" export --merge-into "$tmp/config.json" --method yarn --factor 4 --output "$tmp/new.json" 2>"$tmp/err" \
+  && grep -qF "wrote $tmp/new.json" "$tmp/err" && ok || bad "merge-into --output: $(cat "$tmp/err")"
+$py - "$tmp/orig.json" "$tmp/new.json" <<'PY' && ok || bad "merge-into: keys, order or values changed: $(cat "$tmp/new.json")"
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+assert list(a) == list(b), (list(a), list(b))                     # the same keys in the same order
+for k in a:
+    if k not in ('rope_scaling', 'max_position_embeddings'):
+        assert a[k] == b[k] and type(a[k]) == type(b[k]), k          # every other key untouched
+rs = b['rope_scaling']
+assert rs['rope_type'] == 'yarn' and rs['factor'] == 4.0 and rs['original_max_position_embeddings'] == 4096, rs
+assert b['max_position_embeddings'] == 4 * 4096, b                 # s·L
+# bytes outside the patched values are the original's (e.g. 1e-05 and 10000.0 keep their spelling)
+t = open(sys.argv[2]).read()
+assert '"rms_norm_eps": 1e-05,' in t and '"rope_theta": 10000.0,' in t and t.endswith('}\n'), t
+PY
+"$bin" export --merge-into "$tmp/config.json" --method yarn --factor 4 --output "$tmp/config.json" >"$tmp/out" 2>"$tmp/err"
+[ $? -ne 0 ] && grep -qF "exists; confirm (--force)" "$tmp/err" && cmp -s "$tmp/config.json" "$tmp/orig.json" && ok \
+  || bad "merge-into over its own config without --force: $(cat "$tmp/err")"
+"$bin" export --merge-into "$tmp/config.json" --method linear --factor 2 --output "$tmp/config.json" --force 2>/dev/null \
+  && $py -c "import json,sys; c = json.load(open(sys.argv[1])); assert c['rope_scaling']['rope_type'] == 'linear' and c['max_position_embeddings'] == 8192, c" "$tmp/config.json" \
+  && ok || bad "merge-into --force: $(cat "$tmp/config.json")"
+# stdout by default; the linear serving context is s·L as the help says (also for a preset)
+has '"factor": 8.0' export --merge-into "$tmp/orig.json" --method linear --factor 8
+has "--max-model-len 16384" export --preset llama-2-7b --method linear --factor 4 --format vllm
+# a v5 config keeps its spelling; a multimodal config is patched in text_config
+printf '{"head_dim": 64, "max_position_embeddings": 2048, "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0}, "extra": [1, 2]}\n' >"$tmp/v5.json"
+out=$("$bin" export --merge-into "$tmp/v5.json" --method yarn --factor 2 2>/dev/null)
+$py - "$out" <<'PY' && ok || bad "merge-into v5: $out"
+import json, sys
+c = json.loads(sys.argv[1])
+assert 'rope_scaling' not in c and c['rope_parameters']['rope_type'] == 'yarn' and c['extra'] == [1, 2], c
+assert list(c)[:2] == ['head_dim', 'max_position_embeddings'], list(c)
+PY
+printf '{"model_type": "mm", "text_config": {"hidden_size": 512, "num_attention_heads": 8, "max_position_embeddings": 1024}, "vision_config": {"x": 1}}\n' >"$tmp/mm.json"
+out=$("$bin" export --merge-into "$tmp/mm.json" --method yarn --factor 4 2>/dev/null)
+$py - "$out" <<'PY' && ok || bad "merge-into text_config: $out"
+import json, sys
+c = json.loads(sys.argv[1])
+t = c['text_config']
+assert 'rope_scaling' not in c and t['rope_scaling']['factor'] == 4.0 and t['max_position_embeddings'] == 4096, c
+assert 'head_dim' not in t and c['vision_config'] == {'x': 1}, c
+PY
+usage_error "use --format hf or hf-v5" export --merge-into "$tmp/orig.json" --method yarn --factor 2 --format vllm
+usage_error "cannot open" export --merge-into "$tmp/missing.json" --method yarn --factor 2
+
 finish tune_cli
