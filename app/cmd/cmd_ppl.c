@@ -10,6 +10,7 @@
 #include "flags.h"
 #include "modelcmd.h"
 #include "eval.h"
+#include "eval_compare.h"
 #include "model.h"
 #include "ropeargs.h"
 #include "ropeecho.h"
@@ -85,7 +86,7 @@ typedef struct sweep_req {
 static int run_sweep(const char *cmd, const model *m, const rope_params *p, const sweep_req *q)
 {
     rope_error err = {{0}};
-    int rc = 0, longest = 0, L = eval_base_ctx(m), have_ctx = 0;
+    int rc = 0, longest = 0, L = eval_base_ctx(m);
     for (int j = 0; j < q->n_ctxs; j++)
         if (q->ctxs[j] > longest) longest = q->ctxs[j];
     if (q->n < longest)
@@ -93,33 +94,16 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     if (q->per_pos && (q->segments < 1 || q->segments > longest - 1))
         return cmd_error(cmd, 2, "--segments %d: use 1 to %d for a longest length of %d", q->segments, longest - 1,
                          longest);
-    model_ctx c;
-    eval_sweep_point *pts = calloc((size_t)q->n_methods * q->n_ctxs, sizeof *pts);
-    double *loss = q->per_pos ? malloc(sizeof(double) * (size_t)q->n_methods * (longest - 1)) : NULL;
+    eval_sweep_study st = { 0 };
     double *seg = q->per_pos ? malloc(sizeof(double) * (size_t)q->segments) : NULL;
-    if (!pts || (q->per_pos && (!loss || !seg))) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    /* every method must be valid before the long work starts */
-    for (int i = 0; i < q->n_methods; i++) {
-        rope_params t;
-        eval_method_params(p, q->methods[i], longest, L, q->fixed, &t);
-        if (rope_params_validate(&t, &err)) { rc = cmd_error(cmd, 2, "%s: %s", rope_method_get(q->methods[i])->name, err.msg); goto out; }
-    }
-    model_ctx_params cp;
-    model_ctx_params_default(m, &cp);
-    cp.n_ctx = longest;
-    cp.n_threads = q->threads;
-    cp.logits_all = 1;
-    cp.kv_mode = q->kv;
-    cp.rope = *p;
-    if (model_ctx_init(&c, m, &cp, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
-    have_ctx = 1;
+    if (q->per_pos && !seg) return cmd_error(cmd, 1, "out of memory");
     int show = !q->json && isatty(2);
-    eval_ppl_opts po = { q->max_chunks, q->score, q->block };
-    if (eval_sweep(&c, p, q->methods, q->n_methods, q->ctxs, q->n_ctxs, q->fixed, q->tok, q->n, &po, pts, loss,
-                   progress_cb, &show, &err)) {
-        rc = cmd_error(cmd, 1, "%s", err.msg);
-        goto out;
-    }
+    eval_sweep_spec sp = { q->ctxs, q->n_ctxs, q->methods, q->n_methods, q->fixed, { q->max_chunks, q->score, q->block },
+                           q->per_pos, q->threads, q->kv, *p, q->tok, q->n };
+    int r = eval_sweep_study_run(m, &sp, &st, progress_cb, &show, &err);
+    if (r) { rc = cmd_error(cmd, r == -1 ? 1 : 2, "%s", err.msg); goto out; }
+    const eval_sweep_point *pts = st.pts;
+    const double *loss = st.loss;
     const char *score = q->score == EVAL_SCORE_HALF ? "half" : "all";
     if (q->json) {
         cJSON *o = cJSON_CreateObject(), *ctxa = cJSON_CreateArray(), *ma = cJSON_CreateArray(),
@@ -234,9 +218,7 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         }
     }
 out:
-    if (have_ctx) model_ctx_free(&c);
-    free(pts);
-    free(loss);
+    eval_sweep_study_free(&st);
     free(seg);
     return rc;
 }
