@@ -177,4 +177,12 @@ PY
 usage_error "use --format hf or hf-v5" export --merge-into "$tmp/orig.json" --method yarn --factor 2 --format vllm
 usage_error "cannot open" export --merge-into "$tmp/missing.json" --method yarn --factor 2
 
+# --- `ropescope --preset X` (flags without a command) opens the explorer with them ---
+a=$("$bin" --preset llama-2-7b --method yarn --factor 8 --snapshot --size 120x40 2>&1)
+b=$("$bin" tui --preset llama-2-7b --method yarn --factor 8 --snapshot --size 120x40 2>&1)
+[ -n "$a" ] && [ "$a" = "$b" ] && grep -qF "preset llama-2-7b" <<<"$a" && grep -qF "factor 8" <<<"$a" && ok \
+  || bad "ropescope --preset ... --snapshot differs from tui: $a"
+usage_error "ropescope tui: unknown argument '--bogus'" --bogus
+"$bin" --help | grep -qF "flags without a command go to it" && ok || bad "--help does not say flags open the explorer"
+
 finish tune_cli
