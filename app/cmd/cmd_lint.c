@@ -124,7 +124,7 @@ int cmd_lint(int argc, char **argv)
     if (ropeargs_parse(argc2, argv2, ra, used, &err)) { rc = cmd_error("lint", 2, "%s", err.msg); goto done; }
     const char *left = cmd_leftover(argc2, argv2, used);
     if (left) { rc = cmd_error("lint", 2, "unknown argument '%s' (see ropescope lint --help)", left); goto done; }
-    char source[400];
+    char source[640]; /* frag_path (256) + ra->source (256) + the words around them */
     snprintf(source, sizeof source, "%s", ra->loaded ? ra->source : "(flags)");
     *c = ra->cfg;
     if (frag) {
