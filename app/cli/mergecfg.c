@@ -1,6 +1,6 @@
 /* app/cli/mergecfg.c — text-level patch of a config.json's top-level keys (mergecfg.h): a small
- * scanner finds each member's key and value spans, and the new values are spliced in from the last
- * to the first so every other byte keeps its place. */
+ * scanner finds each member's key and value spans, and the new values are spliced in by offset, so
+ * every other byte keeps its place. */
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -94,9 +94,10 @@ static int scan_object(const char *s, size_t n, size_t open, object_span *o, rop
     return 0;
 }
 
-static const member *find(const object_span *o, const char *key)
+/* The first member named key at or after index from, or NULL. */
+static const member *find(const object_span *o, const char *key, int from)
 {
-    for (int k = 0; k < o->n; k++)
+    for (int k = from; k < o->n; k++)
         if (!strcmp(o->m[k].key, key))
             return &o->m[k];
     return NULL;
@@ -168,13 +169,13 @@ int mergecfg_patch(const char *cfg, size_t len, const char *patch, const char *c
     if (scan_object(cfg, len, open, co, err))
         goto done;
     if (use_text) {
-        const member *tc = find(co, "text_config");
+        const member *tc = find(co, "text_config", 0);
         if (scan_object(cfg, len, tc->val_start, co, err))
             goto done;
     }
     if (scan_object(patch, plen, skip_ws(patch, plen, 0), po, err))
         goto done;
-    ed = calloc((size_t)po->n + 1, sizeof *ed);
+    ed = calloc((size_t)co->n + (size_t)po->n + 1, sizeof *ed);  /* one per replaced member, + the additions */
     if (!ed) {
         rope_fail(err, "out of memory");
         goto done;
@@ -188,15 +189,25 @@ int mergecfg_patch(const char *cfg, size_t len, const char *patch, const char *c
     size_t adds_len = 0;
     for (int k = 0; k < po->n; k++) {
         const member *pm = &po->m[k];
-        const member *cm = find(co, pm->key);
+        const member *cm = find(co, pm->key, 0);
         char *v = reindent(patch + pm->val_start, pm->val_end - pm->val_start, extra);
         if (!v) {
             rope_fail(err, "out of memory");
             free(adds);
             goto done;
         }
-        if (cm) {
-            ed[n_ed++] = (edit){ cm->val_start, cm->val_end - cm->val_start, v };
+        if (cm) { /* every occurrence: Python's json keeps the last one, cJSON the first */
+            for (; cm; cm = find(co, pm->key, (int)(cm - co->m) + 1)) {
+                char *dup = strdup(v);
+                if (!dup) {
+                    free(v);
+                    free(adds);
+                    rope_fail(err, "out of memory");
+                    goto done;
+                }
+                ed[n_ed++] = (edit){ cm->val_start, cm->val_end - cm->val_start, dup };
+            }
+            free(v);
             continue;
         }
         int skip = 0;

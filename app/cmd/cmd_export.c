@@ -115,7 +115,7 @@ int cmd_export(int argc, char **argv)
     const char *out_path = NULL, *merge = NULL;
     int fmt_given = 0, src_given = 0, argc2 = 0;
     char **argv2 = calloc((size_t)argc + 3, sizeof *argv2);
-    unsigned char *used = calloc((size_t)argc + 1, 1);
+    unsigned char *used = calloc((size_t)argc + 3, 1);   /* + the "--config CONFIG" --merge-into adds */
     ropeargs *ra = malloc(sizeof *ra);
     rope_buf buf = { 0 };
     rope_notes *notes = calloc(1, sizeof *notes);
