@@ -3,6 +3,7 @@
 # explorer (no argument) or run every test (`test`). Idempotent: a second run installs nothing and
 # rebuilds only what changed.
 #   bash tools/setup.sh          install + build + open the explorer
+#   bash tools/setup.sh [run] --preset llama-2-7b --method yarn   ... with those flags (any explorer flags)
 #   bash tools/setup.sh test     install + build (-Werror) + run the suite, then again under ASan+UBSan,
 #                                then the worker and lab tests under ThreadSanitizer
 set -euo pipefail
@@ -10,9 +11,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mode=${1:-run}
 case "$mode" in
-  run|test|build) ;;
-  *) echo "setup.sh: unknown mode '$mode' (use: run, test or build)" >&2; exit 2 ;;
+  -*) mode=run ;;                       # flags only: the explorer opens with them
+  run|test|build) shift ;;
+  *) echo "setup.sh: unknown mode '$mode' (use: run, test or build; run takes the explorer's flags)" >&2; exit 2 ;;
 esac
+if [ "$mode" != run ] && [ $# -gt 0 ]; then
+  echo "setup.sh: $mode takes no arguments (got: $*)" >&2; exit 2
+fi
 
 # Debian packages the build, the program and the tests need.
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
@@ -47,7 +52,7 @@ case "$mode" in
     ;;
   run)
     build build
-    exec "$here/build/ropescope"
+    exec "$here/build/ropescope" "$@"
     ;;
   test)
     build build -DROPESCOPE_WERROR=ON

@@ -1,5 +1,6 @@
-/* app/cli/main.c — ropescope's entry point: the subcommand table and dispatch. With no arguments it
- * opens the explorer; every subcommand has --help and returns 0 ok, 1 failure, 2 usage error. */
+/* app/cli/main.c — ropescope's entry point: the subcommand table and dispatch. With no arguments, or
+ * with only flags (`ropescope --preset llama-2-7b --method yarn`), it opens the explorer with them;
+ * every subcommand has --help and returns 0 ok, 1 failure, 2 usage error. */
 #include <stdio.h>
 #include <string.h>
 #include "cmd.h"
@@ -34,7 +35,8 @@ static void usage(FILE *f)
                "YaRN, dynamic YaRN, Llama 3 and LongRoPE.\n\ncommands:\n");
     for (const cmd_entry *c = cmd_table; c->name; c++)
         fprintf(f, "  %-9s %s\n", c->name, c->summary);
-    fprintf(f, "\nWith no command, opens the explorer. `ropescope COMMAND --help` for each command.\n");
+    fprintf(f, "\nWith no command, opens the explorer; flags without a command go to it (`ropescope --preset\n"
+               "llama-2-7b --method yarn --factor 8` = `ropescope tui ...`). `ropescope COMMAND --help` for each.\n");
 }
 
 int main(int argc, char **argv)
@@ -44,6 +46,10 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return safe_out_finish(NULL, 0);
+    }
+    if (argv[1][0] == '-' && argv[1][1]) { /* flags only: the explorer with them, as `ropescope tui FLAGS` */
+        argv[0] = "tui";
+        return safe_out_finish("tui", cmd_tui(argc, argv));
     }
     for (const cmd_entry *c = cmd_table; c->name; c++)
         if (!strcmp(argv[1], c->name))

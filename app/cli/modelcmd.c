@@ -39,6 +39,7 @@ int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, 
     }
     p->seq_len = 0;
     if (rope_params_validate(p, err)) { model_free(m); return -1; }
+    ropeargs_warn_plain(argc, argv, ra, p);
     return 0;
 }
 

@@ -59,6 +59,35 @@ int ropeargs_int(const char *flag, const char *s, long lo, long hi, int *out, ro
     return rope_parse_int(flag, s, lo, hi, out, err);
 }
 
+/* The commands that take their RoPE defaults from a model's GGUF: cmd_model_load warns for them on the
+ * merged values (the model may already declare a method). The explorer is left out: it shows the
+ * method and factor on screen and lets them change. */
+static int warns_later(const char *cmd)
+{
+    static const char *const later[] = { "gen", "ppl", "passkey", "compare", "decay", "bench", "tui", "window" };
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+        if (!strcmp(cmd, later[i]))
+            return 1;
+    return 0;
+}
+
+int ropeargs_warn_plain(int argc, char **argv, const ropeargs *ra, const rope_params *p)
+{
+    int flag = 0, listed = argc > 0 && !strcmp(argv[0], "compare");
+    for (int i = 1; i < argc; i++) {
+        flag |= ropeargs_is(argv[i], "--factor");
+        listed |= ropeargs_is(argv[i], "--methods");
+    }
+    /* a config whose dict says factor 8 with the default type resolves to factor 1: name the 8 */
+    double s = !flag && ra->loaded && ra->cfg.raw.has_factor ? ra->cfg.raw.factor : p->factor;
+    if (argc < 1 || listed || p->method != ROPE_NONE || !(s > 1.0))
+        return 0;
+    fprintf(stderr, "ropescope %s: warning: factor %g (%s) with method none is plain RoPE: the factor is ignored "
+            "and nothing is extended; add --method yarn (or linear, ntk, dynamic, llama3)\n", argv[0], s,
+            flag || !ra->loaded ? "--factor" : ra->source);
+    return 1;
+}
+
 /* Loads --config / --preset (the last one given wins); returns -1 on error. */
 static int load_source(int argc, char **argv, ropeargs *ra, unsigned char *consumed, rope_error *err)
 {
@@ -112,5 +141,7 @@ int ropeargs_parse(int argc, char **argv, ropeargs *ra, unsigned char *consumed,
     rope_error e2;
     if (rope_params_validate(p, &e2))
         return rope_fail(err, "%s%s%s", ra->loaded ? ra->source : "", ra->loaded ? ": " : "", e2.msg);
+    if (argc > 0 && !warns_later(argv[0]))
+        ropeargs_warn_plain(argc, argv, ra, p);
     return 0;
 }

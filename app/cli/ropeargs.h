@@ -29,6 +29,15 @@ int ropeargs_int(const char *flag, const char *s, long lo, long hi, int *out, ro
  * Returns NULL with a message when the value is missing. */
 const char *ropeargs_value(int argc, char **argv, int *i, const char *flag, rope_error *err);
 
+/* The pitfall "changed the factor, not the method": when p (the parameters the command runs with) has
+ * method none and a factor > 1 — from --factor, or from ra's file or preset, whose dict factor the
+ * default type ignores — prints one line to stderr, "ropescope CMD: warning: …" (CMD = argv[0]),
+ * naming where the factor came from and what to add (--method yarn). Silent when a --methods list
+ * names the methods (none is then a chosen baseline, as in `compare`). ropeargs_parse calls it for
+ * the commands that run the flags as given; cmd_model_load (modelcmd.h) for the model commands, once
+ * the GGUF's defaults are merged. Returns 1 if it warned. */
+int ropeargs_warn_plain(int argc, char **argv, const ropeargs *ra, const rope_params *p);
+
 /* 1 if argv[i] is `flag` or `flag=…` */
 int ropeargs_is(const char *arg, const char *flag);
 

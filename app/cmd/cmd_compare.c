@@ -1,6 +1,7 @@
 /* app/cmd/cmd_compare.c — `ropescope compare`: several RoPE methods on one input, side by side:
  * perplexity at a long context, loss by position segment, the short-context regression (each method
- * on vs off at L/2 and L), a passkey result and a greedy continuation of a prompt (kernels/eval.h). */
+ * on vs off at L/2 and L), a passkey result and a greedy continuation of a prompt. Parse, then
+ * eval_compare_run (kernels/eval/eval_compare.h) runs the study, then print. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,11 @@
 #include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
+#include "eval_compare.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
-
-#define CMP_MAX_METHODS 16
-#define CMP_MAX_SEG 64
-#define CMP_MAX_TRIALS 64
 
 static const char help[] =
     "usage: ropescope compare [--model FILE.gguf] [--methods M,M,...] [--ctx N] [--max-chunks N] [--segments K]\n"
@@ -45,16 +44,21 @@ static const char help[] =
     "  --json             everything as one object\n"
     "The model's GGUF metadata sets the RoPE defaults; these flags override them:\n";
 
-typedef struct cmp_row {
-    rope_method     method;
-    double          factor;
-    eval_ppl_result lng;            /* at ctx */
-    eval_ppl_result shrt[2];        /* at L/2 and L */
-    double          seg[CMP_MAX_SEG];
-    int             pk_lp, pk_gen, pk_trials;
-    double          pk_margin;
-    char           *cont;           /* [n_gen + 1] */
-} cmp_row;
+/* Shows "compare: METHOD (i/n)" on a terminal while the study runs. */
+typedef struct cmp_show {
+    int on, last;
+    const rope_method *methods;
+} cmp_show;
+
+static int show_progress(void *u, int done, int total)
+{
+    cmp_show *sh = u;
+    if (!sh->on || done == sh->last) return 0;
+    sh->last = done;
+    if (done < total) fprintf(stderr, "\rcompare: %s (%d/%d)        ", rope_method_get(sh->methods[done])->name, done + 1, total);
+    else fprintf(stderr, "\r%60s\r", "");
+    return 0;
+}
 
 /* Bytes for one line of text output: newlines and other control bytes shown as '|' and '?'. */
 static void show_bytes(const char *s, int n)
@@ -65,25 +69,32 @@ static void show_bytes(const char *s, int n)
     }
 }
 
+/* The continuation's tokens as bytes, NUL-terminated, in buf[n + 1]. */
+static const char *cont_text(const int *cont, int n, char *buf)
+{
+    for (int k = 0; k < n; k++) buf[k] = (char)cont[k];
+    buf[n] = '\0';
+    return buf;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     const char *cmd = "compare";
     if (cmd_wants_help(argc, argv)) { fputs(help, stdout); fputs(ropeargs_help, stdout); return 0; }
     unsigned char *used = calloc((size_t)argc + 1, 1);
     ropeargs *ra = malloc(sizeof *ra);
+    eval_compare_spec *sp = calloc(1, sizeof *sp);
+    eval_compare_result res = { 0 };
     rope_error err = {{0}};
     const char *mpath = NULL, *text = NULL, *method_list = NULL, *prompt = NULL;
     int threads = 2, json = 0, rc = 0, ctx = 0, max_chunks = 2, segments = 8, trials = 5, n_alt = 9, seed = 1;
-    int n_gen = 60, have_ctx = 0, have_ws = 0, n_methods = 0;
-    rope_method methods[CMP_MAX_METHODS];
+    int n_gen = 60, n_methods = 0;
+    rope_method methods[EVAL_COMPARE_MAX_METHODS];
     model_kv_mode kv = MODEL_KV_KEEP;
     model m = {0};
-    model_ctx c = {0};
-    eval_passkey_ws ws;
-    int *tok = NULL, *ptok = NULL, *gen = NULL;
-    double *loss = NULL;
-    cmp_row *rows = NULL;
-    if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+    int *tok = NULL, *ptok = NULL;
+    char *cbuf = NULL;
+    if (!used || !ra || !sp) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     const flags_spec flags[] = {
         FLAG_SWITCH("--json", &json),
         FLAG_STR("--model", &mpath),
@@ -91,8 +102,8 @@ int cmd_compare(int argc, char **argv)
         FLAG_STR("--prompt", &prompt),
         FLAG_INT("--ctx", &ctx, CORPUS_TASK_MIN, 1 << 24),
         FLAG_INT("--max-chunks", &max_chunks, 1, 1 << 20),
-        FLAG_INT("--segments", &segments, 1, CMP_MAX_SEG),
-        FLAG_INT("--trials", &trials, 0, CMP_MAX_TRIALS),
+        FLAG_INT("--segments", &segments, 1, EVAL_COMPARE_MAX_SEG),
+        FLAG_INT("--trials", &trials, 0, EVAL_COMPARE_MAX_TRIALS),
         FLAG_INT("--alternatives", &n_alt, 0, EVAL_PASSKEY_MAX_ALT),
         FLAG_INT("--seed", &seed, 0, 2147483647),
         FLAG_INT("-n", &n_gen, 0, 4096),
@@ -112,7 +123,7 @@ int cmd_compare(int argc, char **argv)
     }
     if (!text) { rc = cmd_error(cmd, 2, "no text file given (see --help)"); goto out; }
     if (method_list) {
-        if (cmd_parse_methods("--methods", method_list, methods, CMP_MAX_METHODS, &n_methods, &err)) {
+        if (cmd_parse_methods("--methods", method_list, methods, EVAL_COMPARE_MAX_METHODS, &n_methods, &err)) {
             rc = cmd_error(cmd, 2, "%s", err.msg);
             goto out;
         }
@@ -133,99 +144,44 @@ int cmd_compare(int argc, char **argv)
     long n = 0;
     if (cmd_read_tokens(text, &tok, &n, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     if (n < ctx) { rc = cmd_error(cmd, 2, "%s has %ld bytes; --ctx %d needs at least %d", text, n, ctx, ctx); goto out; }
-    if (segments > ctx - 1) segments = ctx - 1;
-    double fixed = cmd_flag_given(argc, argv, "--factor") ? p.factor : 0;
-    int shorts[2] = { L / 2, L };
-    int n_short = L / 2 >= 4 ? 2 : 1;
-    if (n_short == 1) shorts[0] = L;
-    for (int i = 0; i < n_methods; i++) {
-        rope_params t;
-        eval_method_params(&p, methods[i], ctx, L, fixed, &t);
-        if (rope_params_validate(&t, &err)) {
-            rc = cmd_error(cmd, 2, "%s: %s", rope_method_get(methods[i])->name, err.msg);
-            goto out;
-        }
-    }
-    /* the continuation prompt */
     int n_prompt = prompt ? (int)strlen(prompt) : ctx - n_gen;
     if (n_prompt < 1) { rc = cmd_error(cmd, 2, "-n %d leaves no prompt inside --ctx %d", n_gen, ctx); goto out; }
-    int need = ctx > n_prompt + n_gen ? ctx : n_prompt + n_gen;
-    model_ctx_params cp;
-    model_ctx_params_default(&m, &cp);
-    cp.n_ctx = need;
-    cp.n_threads = threads;
-    cp.logits_all = 1;
-    cp.kv_mode = kv;
-    cp.rope = p;
-    if (model_ctx_init(&c, &m, &cp, &err)) { rc = cmd_error(cmd, 2, "--ctx: %s", err.msg); goto out; }
-    have_ctx = 1;
-    if (trials > 0) {
-        if (eval_passkey_ws_init(&ws, ctx, n_alt, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
-        have_ws = 1;
+    if (prompt) {
+        if (!(ptok = malloc(sizeof(int) * (size_t)n_prompt))) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+        for (int i = 0; i < n_prompt; i++) ptok[i] = (unsigned char)prompt[i];
     }
-    rows = calloc((size_t)n_methods, sizeof *rows);
-    loss = malloc(sizeof(double) * (size_t)ctx);
-    ptok = malloc(sizeof(int) * (size_t)n_prompt);
-    gen = malloc(sizeof(int) * (size_t)(n_gen > 0 ? n_gen : 1));
-    if (!rows || !loss || !ptok || !gen) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    for (int i = 0; i < n_methods; i++) {
-        rows[i].cont = calloc((size_t)n_gen + 1, 1);
-        if (!rows[i].cont) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+    double fixed = cmd_flag_given(argc, argv, "--factor") ? p.factor : 0;
+    memcpy(sp->methods, methods, sizeof methods);
+    sp->n_methods = n_methods;
+    sp->ctx = ctx;
+    sp->fixed_factor = fixed;
+    sp->max_chunks = max_chunks;
+    sp->segments = segments;
+    sp->trials = trials;
+    sp->n_alt = n_alt;
+    sp->seed = (uint64_t)seed;
+    sp->prompt = ptok;
+    sp->n_prompt = prompt ? n_prompt : 0;
+    sp->n_gen = n_gen;
+    sp->n_threads = threads;
+    sp->kv = kv;
+    sp->rope = p;
+    sp->tok = tok;
+    sp->n = n;
+    cmp_show sh = { !json && isatty(2), -1, methods };
+    int r = eval_compare_run(&m, sp, &res, show_progress, &sh, &err);
+    if (r == -3) { rc = cmd_error(cmd, 2, "--ctx: %s", err.msg); goto out; }
+    if (r == -2) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
+    if (r) {
+        if (sh.on) fputc('\n', stderr);
+        rc = cmd_error(cmd, 1, "%s", err.msg);
+        goto out;
     }
-    for (int i = 0; i < n_prompt; i++) ptok[i] = prompt ? (unsigned char)prompt[i] : tok[i];
-    double depths[CMP_MAX_TRIALS];
-    for (int t = 0; t < trials; t++) depths[t] = trials > 1 ? (double)t / (trials - 1) : 0.5;
-
-    int show = !json && isatty(2);
-    for (int i = 0; i < n_methods; i++) {
-        cmp_row *r = &rows[i];
-        rope_params t;
-        r->method = methods[i];
-        r->factor = eval_method_params(&p, methods[i], ctx, L, fixed, &t);
-        if (show) fprintf(stderr, "\rcompare: %s (%d/%d)        ", rope_method_get(methods[i])->name, i + 1, n_methods);
-        if (model_ctx_set_rope(&c, &t, &err) ||
-            eval_ppl(&c, tok, n, ctx, &(eval_ppl_opts){ max_chunks, EVAL_SCORE_HALF, 0 }, &r->lng, loss, NULL, NULL,
-                     &err))
-            goto fail;
-        eval_segments(loss, ctx - 1, segments, r->seg);
-        for (int k = 0; k < n_short; k++) {
-            int chunks = (int)((long)max_chunks * ctx / shorts[k]);
-            if (eval_ppl(&c, tok, n, shorts[k], &(eval_ppl_opts){ chunks, EVAL_SCORE_HALF, 0 }, &r->shrt[k], NULL, NULL,
-                         NULL, &err))
-                goto fail;
-        }
-        if (trials > 0) {
-            eval_passkey_cell cells[CMP_MAX_TRIALS];
-            if (eval_passkey_grid(&c, &ws, &ctx, 1, depths, trials, 1, (uint64_t)seed, NULL, 0, cells, NULL, NULL, NULL,
-                                  &err))
-                goto fail;
-            for (int d = 0; d < trials; d++) {
-                r->pk_lp += cells[d].lp_correct;
-                r->pk_gen += cells[d].gen_correct;
-                r->pk_trials += cells[d].trials;
-                r->pk_margin += cells[d].mean_margin / trials;
-            }
-        }
-        if (n_gen > 0) {
-            if (eval_greedy(&c, ptok, n_prompt, n_gen, gen, &err)) goto fail;
-            for (int k = 0; k < n_gen; k++) r->cont[k] = (char)gen[k];
-        }
-    }
-    if (show) fprintf(stderr, "\r%60s\r", "");
-    /* plain RoPE at the short lengths: the "off" side of the regression */
-    eval_ppl_result none_short[2];
-    {
-        rope_params t;
-        eval_method_params(&p, ROPE_NONE, L, L, 0, &t);
-        if (model_ctx_set_rope(&c, &t, &err)) goto fail;
-    }
-    for (int k = 0; k < n_short; k++) {
-        int chunks = (int)((long)max_chunks * ctx / shorts[k]);
-        if (eval_ppl(&c, tok, n, shorts[k], &(eval_ppl_opts){ chunks, EVAL_SCORE_HALF, 0 }, &none_short[k], NULL, NULL,
-                     NULL, &err))
-            goto fail;
-    }
-
+    segments = res.segments;
+    const int n_short = res.n_short, *shorts = res.shorts;
+    const eval_ppl_result *none_short = res.none_short;
+    eval_compare_row *rows = res.rows;
+    if (!(cbuf = malloc((size_t)n_gen + 1))) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     if (json) {
         cJSON *o = cJSON_CreateObject(), *ma = cJSON_CreateArray();
         cJSON_AddStringToObject(o, "model", m.name);
@@ -247,10 +203,11 @@ int cmd_compare(int argc, char **argv)
         }
         cJSON_AddItemToObject(o, "none_short", ns);
         for (int i = 0; i < n_methods; i++) {
-            cmp_row *r = &rows[i];
+            eval_compare_row *r = &rows[i];
             cJSON *e = cJSON_CreateObject(), *sa = cJSON_CreateArray();
             cJSON_AddStringToObject(e, "method", rope_method_get(r->method)->name);
             cJSON_AddNumberToObject(e, "factor", r->factor);
+            cJSON_AddItemToObject(e, "rope", ropeecho_json(&r->rope, ctx));
             cJSON_AddNumberToObject(e, "ppl", r->lng.ppl);
             cJSON_AddNumberToObject(e, "nll", r->lng.nll);
             cJSON_AddNumberToObject(e, "nll_stderr", r->lng.nll_stderr);
@@ -272,7 +229,7 @@ int cmd_compare(int argc, char **argv)
             cJSON_AddNumberToObject(pk, "gen_correct", r->pk_gen);
             cJSON_AddNumberToObject(pk, "mean_margin", r->pk_margin);
             cJSON_AddItemToObject(e, "passkey", pk);
-            cJSON_AddStringToObject(e, "continuation", r->cont);
+            cJSON_AddStringToObject(e, "continuation", cont_text(r->cont, n_gen, cbuf));
             cJSON_AddItemToArray(ma, e);
         }
         cJSON_AddItemToObject(o, "methods", ma);
@@ -297,7 +254,7 @@ int cmd_compare(int argc, char **argv)
     }
     printf(" %11s %7s\n", "passkey lp", "greedy");
     for (int i = 0; i < n_methods; i++) {
-        cmp_row *r = &rows[i];
+        eval_compare_row *r = &rows[i];
         const rope_method_info *mi = rope_method_get(r->method);
         char f[16];
         if (mi->uses & ROPE_USES_FACTOR) snprintf(f, sizeof f, "%g", r->factor);
@@ -309,6 +266,11 @@ int cmd_compare(int argc, char **argv)
         snprintf(a, sizeof a, "%d/%d", r->pk_lp, r->pk_trials);
         snprintf(b, sizeof b, "%d/%d", r->pk_gen, r->pk_trials);
         printf(" %11s %7s\n", a, b);
+    }
+    printf("\nrope each method ran with at %d tokens:\n", ctx);
+    for (int i = 0; i < n_methods; i++) {
+        char echo[512];
+        printf("  %s\n", ropeecho_text(&rows[i].rope, ctx, echo, sizeof echo));
     }
     printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", ctx, segments, "position");
     for (int k = 0; k < segments; k++) {
@@ -330,26 +292,18 @@ int cmd_compare(int argc, char **argv)
         printf("\"\n");
         for (int i = 0; i < n_methods; i++) {
             printf("%-13s \"", rope_method_get(rows[i].method)->name);
-            show_bytes(rows[i].cont, n_gen);
+            show_bytes(cont_text(rows[i].cont, n_gen, cbuf), n_gen);
             printf("\"\n");
         }
     }
-    goto out;
-fail:
-    if (show) fputc('\n', stderr);
-    rc = cmd_error(cmd, 1, "%s", err.msg);
 out:
-    if (have_ws) eval_passkey_ws_free(&ws);
-    if (have_ctx) model_ctx_free(&c);
+    eval_compare_free(&res);
     if (m.mem) model_free(&m);
-    if (rows)
-        for (int i = 0; i < n_methods; i++) free(rows[i].cont);
-    free(rows);
     free(tok);
     free(ptok);
-    free(gen);
-    free(loss);
+    free(cbuf);
     free(used);
+    free(sp);
     free(ra);
     return rc;
 }

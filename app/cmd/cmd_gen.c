@@ -8,11 +8,13 @@
 #include "modelcmd.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
 static const char help[] =
     "usage: ropescope gen [--model FILE.gguf] [--ctx N] [-n N] [--temp T] [--top-k K] [--top-p P]\n"
-    "                     [--seed S] [--threads T] [--kv keep|rerotate] [--stats] [RoPE flags] PROMPT\n"
-    "  Streams the prompt's continuation to stdout (bytes = tokens).\n"
+    "                     [--seed S] [--threads T] [--kv keep|rerotate] [--stats] [--json] [RoPE flags] PROMPT\n"
+    "  Streams the prompt's continuation to stdout (bytes = tokens); the RoPE parameters it runs with\n"
+    "  (method, factor, betas, correction range, magnitude) go to stderr first.\n"
     "  --model FILE   a llama GGUF with the byte vocabulary (default: the embedded model)\n"
     "  --ctx N        KV-cache size in tokens (default: prompt + n, at least the trained context)\n"
     "  -n N           bytes to generate (default 200)\n"
@@ -23,6 +25,7 @@ static const char help[] =
     "  --threads T    threads (default 2)\n"
     "  --kv MODE      dynamic methods: keep cached keys as rotated (default) or rerotate them\n"
     "  --stats        print the token count and the KV-cache size to stderr at the end\n"
+    "  --json         no streaming: one object (prompt, text, tokens, ctx, rope) when done\n"
     "The model's GGUF metadata sets the RoPE defaults; these flags override them:\n";
 
 int cmd_gen(int argc, char **argv)
@@ -33,15 +36,17 @@ int cmd_gen(int argc, char **argv)
     ropeargs *ra = malloc(sizeof *ra);
     rope_error err = {{0}};
     const char *mpath = NULL, *prompt = NULL;
-    int ctx = 0, n_gen = 200, threads = 2, top_k = 40, seed = 1, stats = 0, rc = 0, have_ctx = 0;
+    int ctx = 0, n_gen = 200, threads = 2, top_k = 40, seed = 1, stats = 0, rc = 0, have_ctx = 0, json = 0;
     double temp = 0.8, top_p = 0.95;
     model_kv_mode kv = MODEL_KV_KEEP;
     model m = {0};
     model_ctx c = {0};
     int *tok = NULL;
+    char *text = NULL;
     if (!used || !ra) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     const flags_spec flags[] = {
         FLAG_SWITCH("--stats", &stats),
+        FLAG_SWITCH("--json", &json),
         FLAG_STR("--model", &mpath),
         FLAG_INT("--ctx", &ctx, 1, 1 << 24),
         FLAG_INT("-n", &n_gen, 0, 1 << 24),
@@ -81,12 +86,17 @@ int cmd_gen(int argc, char **argv)
     if (model_ctx_init(&c, &m, &cp, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     have_ctx = 1;
     tok = malloc(sizeof(int) * (size_t)np);
-    if (!tok) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+    text = json ? malloc((size_t)n_gen + 1) : NULL;
+    if (!tok || (json && !text)) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
     model_tokenize((const unsigned char *)prompt, strlen(prompt), tok);
     model_sampler s;
     model_sampler_init(&s, (float)temp, top_k, (float)top_p, (uint64_t)seed);
-    fputs(prompt, stdout);
-    fflush(stdout);
+    char echo[512];
+    if (!json) {
+        fprintf(stderr, "gen: rope %s\n", ropeecho_text(&p, ctx, echo, sizeof echo));
+        fputs(prompt, stdout);
+        fflush(stdout);
+    }
     if (model_eval(&c, tok, np, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     int made = 0;
     for (; made < n_gen; made++) {
@@ -95,13 +105,30 @@ int cmd_gen(int argc, char **argv)
             fprintf(stderr, "\n(gen: the end-of-text token 0x02 came: stopped)\n");
             break;
         }
-        putchar(t);
-        fflush(stdout);
+        if (json) {
+            text[made] = t ? (char)t : '?'; /* a NUL byte would end the JSON string */
+        } else {
+            putchar(t);
+            fflush(stdout);
+        }
         if (made + 1 == n_gen) { made++; break; }
         if (c.n_past >= ctx) { made++; fprintf(stderr, "\n(gen: the context of %d tokens is full)\n", ctx); break; }
         if (model_eval(&c, &t, 1, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     }
-    putchar('\n');
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        text[made] = '\0';
+        cJSON_AddStringToObject(o, "model", m.name);
+        cJSON_AddStringToObject(o, "prompt", prompt);
+        cJSON_AddStringToObject(o, "text", text);
+        cJSON_AddNumberToObject(o, "tokens", made);
+        cJSON_AddNumberToObject(o, "ctx", ctx);
+        cJSON_AddStringToObject(o, "kv", kv == MODEL_KV_KEEP ? "keep" : "rerotate");
+        cJSON_AddItemToObject(o, "rope", ropeecho_json(&p, ctx));
+        if (cmd_print_json(o)) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
+    } else {
+        putchar('\n');
+    }
     if (stats)
         fprintf(stderr, "gen: %d tokens generated, method %s, KV cache %.2f MiB for %d tokens\n", made,
                 rope_method_get(p.method)->name, c.kv_bytes / 1048576.0, ctx);
@@ -109,6 +136,7 @@ out:
     if (have_ctx) model_ctx_free(&c);
     if (m.mem) model_free(&m);
     free(tok);
+    free(text);
     free(used);
     free(ra);
     return rc;

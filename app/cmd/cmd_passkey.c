@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
 
 #define PK_MAX_LIST EVAL_PASSKEY_MAX_LIST
@@ -147,13 +148,15 @@ int cmd_passkey(int argc, char **argv)
     const int *lengths = sp->lengths;
     const double *depths = sp->depths;
     const char *mname = rope_method_get(p.method)->name;
-    int tot_lp = st.lp_correct, tot_gen = st.gen_correct, tot = st.n_trials;
+    int tot_lp = st.lp_correct, tot_gen = st.gen_correct, tot = st.n_trials, longest = 0;
+    for (int j = 0; j < n_len; j++) longest = lengths[j] > longest ? lengths[j] : longest;
     if (json) {
         cJSON *o = cJSON_CreateObject(), *ca = cJSON_CreateArray();
         cJSON_AddStringToObject(o, "model", m.name);
         cJSON_AddNumberToObject(o, "ctx_train", L);
         cJSON_AddStringToObject(o, "method", mname);
         cJSON_AddNumberToObject(o, "factor", p.factor);
+        cJSON_AddItemToObject(o, "rope", ropeecho_json(&p, longest));
         cJSON_AddStringToObject(o, "kv", kv == MODEL_KV_KEEP ? "keep" : "rerotate");
         cJSON_AddNumberToObject(o, "trials", trials);
         cJSON_AddNumberToObject(o, "alternatives", n_alt);
@@ -195,6 +198,8 @@ int cmd_passkey(int argc, char **argv)
     printf("model %s: trained context L = %d%s; method %s, factor %g, kv %s\n", m.name[0] ? m.name : "?", L,
            cmd_model_extended(&m, ext, sizeof ext), mname,
            p.factor, kv == MODEL_KV_KEEP ? "keep" : "rerotate");
+    char echo[512];
+    printf("rope at %d tokens: %s\n", longest, ropeecho_text(&p, longest, echo, sizeof echo));
     printf("passkey: %d trials per cell (seed %d), filler %s; each cell: log-prob correct (vs %d other keys) / "
            "greedy correct\n", trials, seed, filler_path ? filler_path : "grass", n_alt);
     printf("%-8s", "length");

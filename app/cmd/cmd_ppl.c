@@ -10,8 +10,10 @@
 #include "flags.h"
 #include "modelcmd.h"
 #include "eval.h"
+#include "eval_compare.h"
 #include "model.h"
 #include "ropeargs.h"
+#include "ropeecho.h"
 
 #define PPL_MAX_LIST 32
 
@@ -35,7 +37,8 @@ static const char help[] =
     "                   same; dynamic ones re-scale at every call, as while generating (--kv decides what\n"
     "                   happens to keys already cached). In one call they equal their static counterpart\n"
     "                   at s = ctx/L.\n"
-    "  --json           one object: ppl, nll, nll_stderr, chunks, scored, ctx, method, loss_per_position\n"
+    "  --json           one object: ppl, nll, nll_stderr, chunks, scored, ctx, method, rope (the parameters\n"
+    "                   it ran with: betas, correction range, magnitude, ...), loss_per_position\n"
     "Sweep: perplexity vs context length for each method, and the loss by position across the longest window.\n"
     "  --sweep          lengths L/2, L, 2L, 4L, 8L, 16L (L = the model's trained context; for a model\n"
     "                   extended by fine-tuning, the original context its RoPE declares)\n"
@@ -84,7 +87,7 @@ typedef struct sweep_req {
 static int run_sweep(const char *cmd, const model *m, const rope_params *p, const sweep_req *q)
 {
     rope_error err = {{0}};
-    int rc = 0, longest = 0, L = eval_base_ctx(m), have_ctx = 0;
+    int rc = 0, longest = 0, L = eval_base_ctx(m);
     for (int j = 0; j < q->n_ctxs; j++)
         if (q->ctxs[j] > longest) longest = q->ctxs[j];
     if (q->n < longest)
@@ -92,33 +95,16 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
     if (q->per_pos && (q->segments < 1 || q->segments > longest - 1))
         return cmd_error(cmd, 2, "--segments %d: use 1 to %d for a longest length of %d", q->segments, longest - 1,
                          longest);
-    model_ctx c;
-    eval_sweep_point *pts = calloc((size_t)q->n_methods * q->n_ctxs, sizeof *pts);
-    double *loss = q->per_pos ? malloc(sizeof(double) * (size_t)q->n_methods * (longest - 1)) : NULL;
+    eval_sweep_study st = { 0 };
     double *seg = q->per_pos ? malloc(sizeof(double) * (size_t)q->segments) : NULL;
-    if (!pts || (q->per_pos && (!loss || !seg))) { rc = cmd_error(cmd, 1, "out of memory"); goto out; }
-    /* every method must be valid before the long work starts */
-    for (int i = 0; i < q->n_methods; i++) {
-        rope_params t;
-        eval_method_params(p, q->methods[i], longest, L, q->fixed, &t);
-        if (rope_params_validate(&t, &err)) { rc = cmd_error(cmd, 2, "%s: %s", rope_method_get(q->methods[i])->name, err.msg); goto out; }
-    }
-    model_ctx_params cp;
-    model_ctx_params_default(m, &cp);
-    cp.n_ctx = longest;
-    cp.n_threads = q->threads;
-    cp.logits_all = 1;
-    cp.kv_mode = q->kv;
-    cp.rope = *p;
-    if (model_ctx_init(&c, m, &cp, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
-    have_ctx = 1;
+    if (q->per_pos && !seg) return cmd_error(cmd, 1, "out of memory");
     int show = !q->json && isatty(2);
-    eval_ppl_opts po = { q->max_chunks, q->score, q->block };
-    if (eval_sweep(&c, p, q->methods, q->n_methods, q->ctxs, q->n_ctxs, q->fixed, q->tok, q->n, &po, pts, loss,
-                   progress_cb, &show, &err)) {
-        rc = cmd_error(cmd, 1, "%s", err.msg);
-        goto out;
-    }
+    eval_sweep_spec sp = { q->ctxs, q->n_ctxs, q->methods, q->n_methods, q->fixed, { q->max_chunks, q->score, q->block },
+                           q->per_pos, q->threads, q->kv, *p, q->tok, q->n };
+    int r = eval_sweep_study_run(m, &sp, &st, progress_cb, &show, &err);
+    if (r) { rc = cmd_error(cmd, r == -1 ? 1 : 2, "%s", err.msg); goto out; }
+    const eval_sweep_point *pts = st.pts;
+    const double *loss = st.loss;
     const char *score = q->score == EVAL_SCORE_HALF ? "half" : "all";
     if (q->json) {
         cJSON *o = cJSON_CreateObject(), *ctxa = cJSON_CreateArray(), *ma = cJSON_CreateArray(),
@@ -148,6 +134,9 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
             cJSON_AddNumberToObject(e, "nll_stderr", pts[k].r.nll_stderr);
             cJSON_AddNumberToObject(e, "chunks", pts[k].r.n_chunks);
             cJSON_AddNumberToObject(e, "scored", (double)pts[k].r.n_scored);
+            rope_params t;
+            eval_method_params(p, pts[k].method, pts[k].ctx, L, q->fixed, &t);
+            cJSON_AddItemToObject(e, "rope", ropeecho_json(&t, pts[k].ctx));
             cJSON_AddItemToArray(pa, e);
         }
         cJSON_AddItemToObject(o, "points", pa);
@@ -206,6 +195,13 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         for (int j = 0; j < q->n_ctxs; j++) printf(" %9.4f", pts[i * q->n_ctxs + j].r.ppl);
         printf("\n");
     }
+    printf("\nrope at the longest length, %d tokens:\n", longest);
+    for (int i = 0; i < q->n_methods; i++) {
+        rope_params t;
+        char echo[512];
+        eval_method_params(p, q->methods[i], longest, L, q->fixed, &t);
+        printf("  %s\n", ropeecho_text(&t, longest, echo, sizeof echo));
+    }
     if (q->per_pos) {
         printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", longest, q->segments, "position");
         for (int k = 0; k < q->segments; k++) {
@@ -223,9 +219,7 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         }
     }
 out:
-    if (have_ctx) model_ctx_free(&c);
-    free(pts);
-    free(loss);
+    eval_sweep_study_free(&st);
     free(seg);
     return rc;
 }
@@ -361,6 +355,7 @@ int cmd_ppl(int argc, char **argv)
         cJSON_AddNumberToObject(o, "factor", p.factor);
         cJSON_AddStringToObject(o, "kv", kv == MODEL_KV_KEEP ? "keep" : "rerotate");
         cJSON_AddStringToObject(o, "score", score == EVAL_SCORE_HALF ? "half" : "all");
+        cJSON_AddItemToObject(o, "rope", ropeecho_json(&p, ctx));
         if (per_pos) cJSON_AddItemToObject(o, "loss_per_position", cmd_json_array(loss, ctx - 1));
         rc = cmd_print_json(o);
     } else {
@@ -368,6 +363,8 @@ int cmd_ppl(int argc, char **argv)
                m.hp.d_model, m.hp.n_layer, m.hp.n_head, m.hp.n_head_kv, m.hp.ctx_train);
         printf("method %s, factor %g, ctx %d, %d chunks, %ld scored tokens\n", mname, p.factor, ctx, r.n_chunks,
                r.n_scored);
+        char echo[512];
+        printf("rope: %s\n", ropeecho_text(&p, ctx, echo, sizeof echo));
         if (per_pos)
             for (int i = 0; i < ctx - 1; i++) printf("pos %d loss %.6f\n", i, loss[i]);
         printf("Final estimate: PPL = %.4f +/- %.5f\n", r.ppl, r.ppl * r.nll_stderr);

@@ -49,7 +49,8 @@ typedef struct scaling_keys {
     char   type[64], rope_type[64];
     int    has_type, has_rope_type;
     double factor, theta, partial, attention_factor, beta_fast, beta_slow, mscale, mscale_all_dim;
-    double low_freq_factor, high_freq_factor;
+    double low_freq_factor, high_freq_factor, extrapolation_factor;
+    int    has_extrapolation_factor;
     int    has_factor, has_theta, has_partial, has_attention_factor, has_beta_fast, has_beta_slow;
     int    has_mscale, has_mscale_all_dim, has_low, has_high, has_truncate, truncate;
     int    orig_ctx;               /* 0 = absent */
@@ -550,6 +551,7 @@ static int read_scaling_numbers(parser *ps, const cJSON *d, scaling_keys *s)
         { "mscale_all_dim", "1.0", &s->mscale_all_dim, &s->has_mscale_all_dim },
         { "low_freq_factor", "1.0", &s->low_freq_factor, &s->has_low },
         { "high_freq_factor", "4.0", &s->high_freq_factor, &s->has_high },
+        { "extrapolation_factor", "1.0", &s->extrapolation_factor, &s->has_extrapolation_factor },
     };
     const char *n = s->dict;
     int rc;
@@ -674,6 +676,10 @@ static int resolve_method(parser *ps, const scaling_keys *s, int found, rope_met
     if (rope_method_from_name(name, m) == 0)
         return 0;
     quote_string(name, q, sizeof q);
+    const char *near = rope_lint_suggest_type(name); /* rope_lint.c */
+    if (near)
+        return fail(ps, "%s \"%s\" is unknown (transformers and vLLM match it exactly, case included); did "
+                        "you mean \"%s\"?", path, q, near);
     return fail(ps, "%s \"%s\" is unknown; use default, linear, dynamic, yarn, llama3 or longrope "
                     "(ropescope also reads ntk, ntk-parts and dynamic-yarn)", path, q);
 }
@@ -816,6 +822,8 @@ static int resolve_yarn_keys(parser *ps, const scaling_keys *s, rope_config *c)
     r->has_mscale = s->has_mscale;
     r->has_mscale_all_dim = s->has_mscale_all_dim;
     r->has_attention_factor = s->has_attention_factor;
+    r->has_extrapolation_factor = s->has_extrapolation_factor;
+    r->extrapolation_factor = s->has_extrapolation_factor ? s->extrapolation_factor : 1.0;
     r->has_truncate = s->has_truncate;
     if (s->has_attention_factor) {
         key_path(path, sizeof path, s->dict, "attention_factor");

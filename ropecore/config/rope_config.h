@@ -42,6 +42,8 @@ typedef struct rope_config_raw {
     char unknown_key[48];                    /* the first such key */
     int  n_unmodelled;                       /* keys some engine reads that ropescope's tables do not model */
     char unmodelled[200];                    /* "no_rope_layers[48: 12 NoPE], attention_chunk_size=8192, ..." */
+    int  has_extrapolation_factor;           /* the YaRN reference code's / vLLM's key (HF does not read it) */
+    double extrapolation_factor;             /* as written (1 if absent) */
 } rope_config_raw;
 
 typedef struct rope_config {
@@ -125,6 +127,8 @@ typedef struct rope_lint_item {
     rope_lint_level level;
     char what[240];            /* what goes wrong, with this config's numbers */
     char fix[240];             /* how to fix it */
+    const char *source;        /* the public reference: a paper (arXiv id), a library file or a public
+                                  issue, e.g. "huggingface/transformers #38224" (static text) */
 } rope_lint_item;
 
 /* Fills up to max items (items may be NULL when max is 0); returns how many rules fired (may
@@ -134,5 +138,9 @@ int rope_lint(const rope_config *c, rope_lint_item *items, int max);
 /* The engine-divergence rules (rope_lint_engines.c), called by rope_lint: appends the rules c triggers
  * at items[n] onward (those past max are counted, not stored) and returns the new count. */
 int rope_lint_engines(const rope_config *c, rope_lint_item *items, int max, int n);
+
+/* "did you mean": the rope_type spelling closest to name (a wrong case, "YaRN", or up to two edits,
+ * "yarm"), or NULL when none is close. Used by the parser's unknown-type message. */
+const char *rope_lint_suggest_type(const char *name);
 
 #endif

@@ -15,13 +15,15 @@ typedef struct elint {
     rope_lint_item scratch; /* where rules beyond max write */
 } elint;
 
-static rope_lint_item *fire(elint *L, const char *rule, rope_lint_level level)
+/* source: the public reference for the rule (a library file, a public issue or PR), as rope_lint.c's. */
+static rope_lint_item *fire(elint *L, const char *rule, rope_lint_level level, const char *source)
 {
     rope_lint_item *it = L->n < L->max ? &L->items[L->n] : &L->scratch;
     L->n++;
     memset(it, 0, sizeof *it);
     it->rule = rule;
     it->level = level;
+    it->source = source;
     return it;
 }
 
@@ -56,14 +58,16 @@ static void rule_yarn_magnitude(elint *L)
     if (p->method != ROPE_YARN || p->deepseek || s <= 1.0 || fabs(want - recomputed) < 1e-9)
         return;
     if (p->has_attention_factor) {
-        rope_lint_item *it = fire(L, "engine-attention-factor-dropped", ROPE_LINT_WARN);
+        rope_lint_item *it = fire(L, "engine-attention-factor-dropped", ROPE_LINT_WARN,
+            "vllm-project/vllm #48351; ggml-org/llama.cpp src/llama-model.cpp (yarn_attn_factor)");
         WHAT(it, "attention_factor %g: vLLM before mid-2026 dropped it (vllm-project/vllm#48351) and llama.cpp "
                  "overwrites it: magnitude %.4f where transformers uses %.4f (logits x%.4f vs x%.4f)",
              p->attention_factor, recomputed, want, recomputed * recomputed, want * want);
         FIX(it, "serve with a vLLM that has the fix and check `ropescope parity`; for llama.cpp pass "
                 "--rope-scale/--yarn-attn-factor so that the product is %.4f", want);
     } else {
-        rope_lint_item *it = fire(L, "engine-mscale-ignored", ROPE_LINT_WARN);
+        rope_lint_item *it = fire(L, "engine-mscale-ignored", ROPE_LINT_WARN,
+            "vllm-project/vllm #48621; sgl-project/sglang #22711");
         WHAT(it, "mscale %g / mscale_all_dim %g: transformers runs magnitude %.4f; llama.cpp and vLLM's generic "
                  "YaRN before the fix ignore the pair: %.4f (vllm-project/vllm#48621, sgl-project/sglang#22711)",
              p->mscale, p->mscale_all_dim, want, recomputed);
@@ -78,7 +82,8 @@ static void rule_exllamav3(elint *L)
     const rope_params *p = L->p;
     if (!rope_method_is_yarn(p->method) || p->factor <= 1.0 || p->mscale == 0.0 || p->mscale != p->mscale_all_dim)
         return;
-    rope_lint_item *it = fire(L, "engine-magnitude-lost", ROPE_LINT_INFO);
+    rope_lint_item *it = fire(L, "engine-magnitude-lost", ROPE_LINT_INFO,
+            "turboderp-org/exllamav3 #259");
     char where[64] = "";
     if (p->deepseek)
         snprintf(where, sizeof where, " (here softmax x%.4f)", rope_softmax_mult(p));
@@ -92,7 +97,8 @@ static void rule_vllm_beta_zero(elint *L)
     const rope_params *p = L->p;
     if (!rope_method_is_yarn(p->method) || (p->beta_fast != 0.0 && p->beta_slow != 0.0))
         return;
-    rope_lint_item *it = fire(L, "engine-vllm-beta-zero", ROPE_LINT_ERROR);
+    rope_lint_item *it = fire(L, "engine-vllm-beta-zero", ROPE_LINT_ERROR,
+            "vllm/model_executor/layers/rotary_embedding.py (yarn_find_correction_dim divides by beta)");
     WHAT(it, "beta_%s is 0: transformers turns it into the default, llama.cpp uses it, vLLM divides by it in "
              "yarn_find_correction_dim and stops at load with ZeroDivisionError", p->beta_fast == 0.0 ? "fast" : "slow");
     FIX(it, "write the value you mean (defaults 32 and 1)");
@@ -105,7 +111,8 @@ static void rule_dynamic(elint *L)
         return;
     int rot = rope_params_rot_dim(p);
     double s = p->factor;
-    rope_lint_item *it = fire(L, "engine-dynamic-ntk", ROPE_LINT_WARN);
+    rope_lint_item *it = fire(L, "engine-dynamic-ntk", ROPE_LINT_WARN,
+            "vllm-project/vllm #41236 and PR #41277; transformers modeling_rope_utils.py (_compute_dynamic_ntk_parameters)");
     WHAT(it, "dynamic NTK past %d tokens: transformers rescales the base with the length (%.6g at %d); vLLM keeps "
              "one base%s (before PR #41277 %.6g; vllm-project/vllm#41236); llama.cpp runs plain RoPE", p->max_pos,
          rope_ntk_base(p->base, s * s - s + 1.0, rot), (int)fmin(s * p->max_pos, 1 << 30),
@@ -124,7 +131,8 @@ static void rule_longrope_magnitude(elint *L)
               : (p->factor <= 1.0 ? 1.0 : sqrt(1.0 + log(p->factor) / log(L0)));
     if (fabs(engines - hf) < 1e-9)
         return;
-    rope_lint_item *it = fire(L, "engine-longrope-magnitude", ROPE_LINT_WARN);
+    rope_lint_item *it = fire(L, "engine-longrope-magnitude", ROPE_LINT_WARN,
+            "transformers modeling_rope_utils.py (_compute_longrope_parameters); vllm/model_executor/layers/rotary_embedding.py (Phi3LongRoPE)");
     WHAT(it, "LongRoPE magnitude: transformers %.4f (%s); vLLM and llama.cpp's converter take sqrt(1 + ln(%d/%d)/ln "
              "%d) = %.4f, ignoring factor and attention_factor", hf,
          p->has_attention_factor ? "attention_factor" : "from factor", p->max_pos, p->orig_ctx, p->orig_ctx, engines);
@@ -136,7 +144,8 @@ static void rule_llama4_temperature(elint *L)
 {
     if (!strstr(L->c->raw.unmodelled, "attn_temperature_tuning"))
         return;
-    rope_lint_item *it = fire(L, "engine-llama4-temperature", ROPE_LINT_INFO);
+    rope_lint_item *it = fire(L, "engine-llama4-temperature", ROPE_LINT_INFO,
+            "vllm model_executor/models/llama4.py (attn_temperature_tuning)");
     WHAT(it, "attn_temperature_tuning: transformers follows config.json; vLLM reads the generation config and "
              "enables it by default only for --max-model-len > 32768 (models/llama4.py): NoPE-layer queries differ");
     FIX(it, "pass --override-generation-config '{\"attn_temperature_tuning\": true}' to vLLM when serving short contexts");
@@ -147,7 +156,8 @@ static void rule_not_modelled(elint *L)
     const rope_config_raw *r = &L->c->raw;
     if (r->n_unmodelled <= 0)
         return;
-    rope_lint_item *it = fire(L, "not-modelled", ROPE_LINT_INFO);
+    rope_lint_item *it = fire(L, "not-modelled", ROPE_LINT_INFO,
+            "each engine's model file for the keys named, e.g. vllm/model_executor/models/llama4.py");
     WHAT(it, "ropescope does not model %s (tables, parity and exports cover RoPE frequencies and magnitude)",
          r->unmodelled);
     FIX(it, "check these keys against each engine's model code before deploying");

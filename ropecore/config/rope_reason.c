@@ -24,8 +24,11 @@ int rope_config_serving_ctx(const rope_config *c)
         return p->max_pos;
     case ROPE_LINEAR:
     case ROPE_NTK:
-        if (c->raw.has_max_pos && !c->raw.has_orig_ctx)
-            return p->max_pos; /* such files mostly give the extended length as max_pos */
+        /* a file that itself scales this way mostly gives the extended length as max_pos; when the
+         * flags chose the method or the factor, max_pos is still the original context */
+        if (c->raw.has_max_pos && !c->raw.has_orig_ctx && c->raw.has_scaling && c->raw.has_factor &&
+            c->raw.factor == p->factor)
+            return p->max_pos;
         /* fall through */
     default:
         return scaled > p->max_pos ? scaled : p->max_pos;

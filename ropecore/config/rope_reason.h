@@ -9,7 +9,8 @@
 /* The context a model with this config serves: what export writes as max_position_embeddings,
  * vLLM's --max-model-len and llama.cpp's -c when ctx is 0. max(max_position_embeddings, s·L) for
  * the scaling methods; max_position_embeddings for none and dynamic (HF's dynamic NTK reads it as
- * L), and for linear/ntk configs whose file gave max_position_embeddings but no original length. */
+ * L), and for linear/ntk configs whose file itself set that factor and gave max_position_embeddings
+ * but no original length (such files count the extension in it). */
 int rope_config_serving_ctx(const rope_config *c);
 
 /* What rounding the YaRN correction range does to p (truncate: false, as gpt-oss sets, against the

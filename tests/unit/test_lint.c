@@ -41,6 +41,14 @@ static void check_items(int n)
         CHECK(w > 20 && w < sizeof items[k].what - 1);
         CHECK(f > 10 && f < sizeof items[k].fix - 1);
         CHECK(strchr(items[k].what, '\n') == NULL && strchr(items[k].fix, '\n') == NULL);
+        /* every reason names a public source (an arXiv id, a library file or a public issue / PR), never
+         * a number of the project's own notes */
+        const char *src = items[k].source;
+        CHECK(src != NULL && strlen(src) > 10);
+        if (src)
+            CHECK(strstr(src, "arXiv ") || strstr(src, ".py") || strstr(src, ".cpp") || strstr(src, "#") ||
+                  strstr(src, "RFC ") || strstr(src, "config.json"));
+        CHECK(strstr(items[k].what, "pain #") == NULL);
     }
 }
 
@@ -167,6 +175,14 @@ static const struct { const char *rule; rope_lint_level level; const char *json;
       "{\"head_dim\": 8, \"max_position_embeddings\": 8192, \"original_max_position_embeddings\": 4096,"
       " \"rope_scaling\": {\"type\": \"longrope\", \"short_factor\": [1, 1, 1, 1], \"long_factor\": [1, 2, 3, 4]}}",
       "past L = 4096" },
+    /* extrapolation_factor 0.25: a kept pair gets (1 - 0.25) of θ/s, i.e. 75 % */
+    { "extrapolation-factor", ROPE_LINT_WARN,
+      "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
+      " \"original_max_position_embeddings\": 4096, \"extrapolation_factor\": 0.25}}", "get 75% of theta/s" },
+    /* attention_factor 1.0 at s = 8: the default is 0.1 ln 8 + 1 = 1.2079, q.k x 1.4591 */
+    { "attention-factor-one", ROPE_LINT_WARN,
+      "{" HD "\"max_position_embeddings\": 32768, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 8.0,"
+      " \"original_max_position_embeddings\": 4096, \"attention_factor\": 1.0}}", "= 1.2079 (q.k x1.4591)" },
     { "static-yarn-short-context", ROPE_LINT_INFO,
       "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
       " \"original_max_position_embeddings\": 4096}}", "factor 4 to every prompt" },
@@ -242,6 +258,38 @@ static void test_code_built(void)
     CHECK_INT(rope_lint(NULL, items, MAX_ITEMS), 0);
 }
 
+/* The two new rules stay silent where they should: extrapolation_factor 1, an attention_factor that
+ * is not 1, attention_factor 1 with the DeepSeek mscale pair, and on a method that is not YaRN. */
+static void test_quiet(void)
+{
+    static const char *const quiet[] = {
+        "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
+        " \"original_max_position_embeddings\": 4096, \"extrapolation_factor\": 1.0, \"attention_factor\": 1.1}}",
+        "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 4.0,"
+        " \"extrapolation_factor\": 0.5}}",
+    };
+    for (size_t k = 0; k < sizeof quiet / sizeof quiet[0]; k++) {
+        int n = lint_json(quiet[k]);
+        check_items(n);
+        CHECK(find(n, "extrapolation-factor") == NULL);
+        CHECK(find(n, "attention-factor-one") == NULL);
+    }
+}
+
+/* "did you mean": a wrong case or a near spelling of a rope_type, and the parser's message using it */
+static void test_suggest(void)
+{
+    CHECK_STR(rope_lint_suggest_type("YaRN"), "yarn");
+    CHECK_STR(rope_lint_suggest_type("Linear"), "linear");
+    CHECK_STR(rope_lint_suggest_type("lama3"), "llama3");
+    CHECK_STR(rope_lint_suggest_type("dinamic"), "dynamic");
+    CHECK(rope_lint_suggest_type("rotary-embedding-xl") == NULL);
+    rope_error err = { "" };
+    const char *json = "{" HD "\"rope_scaling\": {\"rope_type\": \"Yarn\", \"factor\": 4.0}}";
+    CHECK(rope_config_parse(json, strlen(json), "c.json", &cfg, &err) == -1);
+    CHECK_HAS(err.msg, "did you mean \"yarn\"?");
+}
+
 static void test_counts(void)
 {
     const char *json = "{" HD "\"max_position_embeddings\": 16384, \"rope_scaling\": {\"rope_type\": \"yarn\","
@@ -259,6 +307,8 @@ int main(void)
     test_presets();
     test_crafted();
     test_code_built();
+    test_quiet();
+    test_suggest();
     test_counts();
     return check_done("test_lint");
 }
