@@ -419,16 +419,24 @@ static void status_line(const tui_app *a, char *buf, size_t n)
         snprintf(corr, sizeof corr, "corr raw %.4f..%.4f -> %g..%g · ", t->corr_low_raw, t->corr_high_raw,
                  t->corr_low, t->corr_high);
     if (v->flavor_alt_ok) {
+        /* the same per-pair comparison as the pair table's ≠ column, plus the range and magnitude */
         const rope_table *o = &v->flavor_alt;
         const char *name = rope_flavor_name(o->flavor);
+        int diffs = plot_view_flavor_diffs(v);
         int same_mag = fabs(o->magnitude - t->magnitude) < 1e-6;
         int same_corr = !t->has_corr || (o->corr_low == t->corr_low && o->corr_high == t->corr_high);
-        if (same_mag && same_corr)
+        char pairs[48] = "";
+        if (diffs)
+            snprintf(pairs, sizeof pairs, "%d pair%s differ", diffs, diffs == 1 ? "" : "s");
+        if (same_mag && same_corr && !diffs)
             snprintf(alt, sizeof alt, " · %s: same", name);
         else if (!same_corr)
-            snprintf(alt, sizeof alt, " · %s: %g..%g, magnitude %.7f", name, o->corr_low, o->corr_high, o->magnitude);
+            snprintf(alt, sizeof alt, " · %s: %s%scorr %g..%g, magnitude %.7f", name, pairs, diffs ? ", " : "",
+                     o->corr_low, o->corr_high, o->magnitude);
+        else if (!same_mag)
+            snprintf(alt, sizeof alt, " · %s: %s%smagnitude %.7f", name, pairs, diffs ? ", " : "", o->magnitude);
         else
-            snprintf(alt, sizeof alt, " · %s: magnitude %.7f", name, o->magnitude);
+            snprintf(alt, sizeof alt, " · %s: %s", name, pairs);
     }
     snprintf(buf, n, "%smagnitude %.7f · logits x%.7f · %s%s", corr, t->magnitude, t->logit_mult, reg, alt);
 }

@@ -155,7 +155,9 @@ has "cancelled" $llama2 --keys '=12<Esc>'
 has "factor 8 " $llama2 --keys '=12<Esc>'
 # truncate off: Hugging Face keeps the raw range, llama.cpp always rounds
 has "-> 20.9445..45.0269" $llama2 --keys 't'
-has "llamacpp: 20..46" $llama2 --keys 't'
+# the status line counts the pairs that differ as the table's ≠ column does: HF ramps over
+# 20.94..45.03, llama.cpp over 20..46, so pairs 21..45 (25) get another γ
+has "llamacpp: 25 pairs differ, corr 20..46" $llama2 --keys 't'
 has "hf: same" $llama2 --keys 'f'
 # the position, by hand and animated (one step = L/128 tokens)
 has "position 1234" $llama2 --keys '<Up><Up>=1234<Enter>'

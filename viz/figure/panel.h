@@ -83,6 +83,15 @@ int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f,
 int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_heatmap(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 
+/* One line naming the regimes the current method puts the pairs in (the shading of panels 1 and 2):
+ * "s = 1: …" when the method leaves every pair as it is, "linear: every pair interpolated …", YaRN's
+ * betas, llama3's bands. */
+void plot_view_regime_note(const plot_view *v, char *buf, size_t n);
+/* 1 if the other flavor's arithmetic gives pair i a different γ or θ' (beyond float32 rounding). */
+int plot_view_flavor_differs(const plot_view *v, int i);
+/* How many pairs differ under the other flavor (the pair table's ≠ column; the status line). */
+int plot_view_flavor_diffs(const plot_view *v);
+
 /* The pairs the clocks show: the selection, or a spread across the regimes; returns how many
  * (at most max) into out[max]. */
 int plot_view_clock_pairs(const plot_view *v, int max, int *out);
