@@ -65,8 +65,13 @@ static void test_intent_and_view(lab *L)
     /* intent that is not a parameter: no new generation, the view follows */
     CHECK_INT(lab_set_position(L, 1234.5, &e), 0);
     CHECK_NEAR(L->view.position, 1234.5, 0);
-    lab_focus_step(L, -1);
-    CHECK_INT(L->focus, LAB_P_SEQ_LEN);                          /* wraps from the first */
+    CHECK_INT(lab_focus_step(L, -1), 0);                         /* the first stays: no silent wrap */
+    CHECK_INT(L->focus, LAB_P_FACTOR);
+    CHECK_INT(lab_focus_step(L, 1), 1);
+    CHECK_INT(L->focus, LAB_P_BETA_FAST);
+    lab_focus(L, LAB_P_SEQ_LEN);
+    CHECK_INT(lab_focus_step(L, 1), 0);                          /* … and so does the last */
+    CHECK_INT(L->focus, LAB_P_SEQ_LEN);
     lab_focus(L, LAB_P_BASE);
     CHECK_INT(L->focus, LAB_P_BASE);
     lab_cursor_move(L, 1000, 10);
