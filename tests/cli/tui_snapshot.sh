@@ -67,7 +67,8 @@ def frac(v, lo, hi, log):
     return (v - lo) / (hi - lo)
 
 def vmarker_col(p, label):
-    for y in range(p["top"] + 1, p["y0"]):
+    # the label row above the plot, or the plot's first row when two labels would touch
+    for y in range(p["top"] + 1, p["y0"] + 1):
         seg = lines[y][p["left"]:p["right"]]
         if "▾" + label in seg:
             return p["left"] + seg.index("▾" + label)
@@ -82,10 +83,10 @@ def hmarker_row(p, label):
     raise SystemExit("no marker " + label)
 
 L, s = 4096, 8
-# score panel: vertical L and s·L on a linear Δ axis running to 2·s·L
+# score panel: vertical L and s·L on a log Δ axis (the default) running from 1 to 2·s·L
 sc = plot_area("6 attention score")
 lo, hi, lg = axis_range(sc["info"], "x")
-assert (lo, hi, lg) == (0, 2 * s * L, False), (lo, hi, lg)
+assert (lo, hi, lg) == (1, 2 * s * L, True), (lo, hi, lg)
 for v, label in ((L, "L=4096"), (s * L, "s·L=32768")):
     want = sc["x0"] + rnd(frac(v, lo, hi, lg) * (sc["w"] - 1))
     got = vmarker_col(sc, label)
@@ -185,7 +186,8 @@ for k in "quit" "export: pick a format" "zoom the focused panel" "change the val
 done
 lacks "keys · Esc closes" $llama2 --keys '?<Esc>'
 has "score panel compares every method" $llama2 --keys 'cc'
-has "log Δ axis" $llama2 --keys 'l'
+has "log Δ axis" $llama2
+has "linear Δ axis" $llama2 --keys 'l'
 if "$bin" freqs --preset llama-2-7b >/dev/null 2>&1; then
   has "preset " $llama2 --keys ']'
   has "presets (" $llama2 --keys 'p'

@@ -207,8 +207,9 @@ static void test_controller(void)
     tui_app_handle(a, &ev);
     CHECK_INT(a->lab.view.cursor, 63);
     ev.key = 'l';
+    CHECK_INT(a->lab.view.score_log, 1);                         /* log by default … */
     tui_app_handle(a, &ev);
-    CHECK_INT(a->lab.view.score_log, 1);
+    CHECK_INT(a->lab.view.score_log, 0);                         /* … l makes it linear */
     CHECK_INT(a->lab.generation, 1);                             /* none of these were parameters */
     ev.key = TUI_KEY_RIGHT;
     tui_app_handle(a, &ev);

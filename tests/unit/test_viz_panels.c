@@ -135,9 +135,11 @@ static void test_factor(const plot_view *v, plot_figure *f)
     CHECK(series_named(f, "dynamic@32768") != NULL); /* length-dependent methods at s·L */
 }
 
-static void test_score(const plot_view *v, plot_figure *f)
+static void test_score(plot_view *v, plot_figure *f)
 {
     rope_error e;
+    CHECK_INT(v->score_log, 1);                 /* the default: a log distance axis */
+    v->score_log = 0;                           /* the values below are on the linear grid */
     CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, cells(70, 20), f, &e) == 0);
     const plot_series *y = series_named(f, "yarn"), *none = series_named(f, "none");
     CHECK(y && none);
@@ -156,6 +158,7 @@ static void test_score(const plot_view *v, plot_figure *f)
     CHECK_NEAR(y->y[k], mag * mag * acc / (D / 2), 1e-9);
     CHECK(marker_labelled(f, "L=4096") && marker_labelled(f, "s·L=32768"));
     CHECK(f->x.lo == 0 && f->x.hi == 2 * S * LCTX && !f->x.log);
+    v->score_log = 1;
 }
 
 static void test_phase(plot_view *v, plot_figure *f)
@@ -202,9 +205,11 @@ static void test_pixel_hint(plot_view *v, plot_figure *f)
     CHECK_INT(plot_size_rows(&px), 25);
     CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, &px, f, &e) == 0);
     CHECK_INT(f->n_dials, (800 / 96) * ((400 - 16) / 96));        /* 8 × 4 */
+    v->score_log = 0;
     CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, &px, f, &e) == 0);
     const plot_series *y = series_named(f, "yarn");
-    CHECK(y && y->n == 3200);                                     /* 800 dots × 4 */
+    CHECK(y && y->n == 3200);                                     /* 800 dots × 4 (linear axis) */
+    v->score_log = 1;
     px.w = 300;
     CHECK(plot_panel_build(PLOT_PANEL_HEATMAP, v, &px, f, &e) == 0);
     CHECK_INT(f->heat[0].nx, (300 - 12 * 8) / 2 / 2);             /* 51 */

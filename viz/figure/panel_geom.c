@@ -201,16 +201,15 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
     (void)size;
     int cur = (int)v->params.method, n = v->table.n_pairs;
     f->kind = PLOT_KIND_XY;
-    snprintf(f->title, sizeof f->title, "per-pair factor θ'/θ, every method (current: %s)", method_name(cur));
+    snprintf(f->title, sizeof f->title, "factor θ'/θ per pair: %s (bold line) and others", method_name(cur));
     double lo = INFINITY, hi = 0.0;
-    /* the current method as bars underneath, then every other method, then the current line */
-    plot_series *bars = plot_add_series(f, "", PLOT_ROLE_SCALED, PLOT_BARS, n);
-    if (!bars)
-        return rope_fail(err, "factor panel: figure pool exhausted");
-    bars->legend = 0;
+    /* a subset that tells the story (plain, PI, NTK, YaRN, Llama 3, LongRoPE when it has lists),
+     * then the current method drawn last as an emphasised line */
+    const unsigned story = (1u << ROPE_NONE) | (1u << ROPE_LINEAR) | (1u << ROPE_NTK) | (1u << ROPE_YARN) |
+                           (1u << ROPE_LLAMA3) | (1u << ROPE_LONGROPE);
     for (int k = 0; k <= ROPE_METHOD_COUNT; k++) {
         int m = k < ROPE_METHOD_COUNT ? k : cur;
-        if ((k < ROPE_METHOD_COUNT && m == cur) || !(v->method_ok & (1u << m)))
+        if ((k < ROPE_METHOD_COUNT && (m == cur || !(story & (1u << m)))) || !(v->method_ok & (1u << m)))
             continue;
         const rope_table *t = &v->method[m];
         char name[PLOT_LABEL];
@@ -227,10 +226,6 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
             s->y[i] = t->pair[i].factor;
             lo = fmin(lo, s->y[i]);
             hi = fmax(hi, s->y[i]);
-            if (m == cur) {
-                bars->x[i] = i;
-                bars->y[i] = s->y[i];
-            }
         }
     }
     double s = v->params.factor;
@@ -244,9 +239,16 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
     if (!(hi > 0.0)) hi = 1.0;
     plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
     plot_axis_set(&f->y, lo / 1.25, hi * 1.25, 1, "θ'/θ");
-    if (!(v->method_ok & (1u << ROPE_LONGROPE)))
-        snprintf(f->note, sizeof f->note, "longrope hidden: it needs factor lists (preset phi-3-mini-128k)");
+    if (cur == ROPE_DYNAMIC || cur == ROPE_DYNAMIC_YARN) {
+        if (v->params.seq_len > v->params.orig_ctx)
+            snprintf(f->note, sizeof f->note, "%s at seq_len %d: its s stretches with the sequence, here to %.4g",
+                     method_name(cur), v->params.seq_len, v->table.scale);
+        else
+            snprintf(f->note, sizeof f->note, "%s at seq_len %d: s = 1 until the sequence passes L (set seq_len)",
+                     method_name(cur), v->params.seq_len);
+    } else if (!(v->method_ok & (1u << ROPE_LONGROPE)))
+        snprintf(f->note, sizeof f->note, "shown: none linear ntk yarn llama3 + current; longrope needs lists");
     else
-        snprintf(f->note, sizeof f->note, "length-dependent methods at %d tokens", v->compare_len);
+        snprintf(f->note, sizeof f->note, "shown: none linear ntk yarn llama3 longrope + current");
     return 0;
 }

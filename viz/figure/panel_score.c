@@ -21,8 +21,8 @@ int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, 
     rope_grid gb = g;
     gb.n = g.n / 4 < 32 ? 32 : g.n / 4;
     f->kind = PLOT_KIND_XY;
-    snprintf(f->title, sizeof f->title, "attention score vs distance, q = k = 1 %s",
-             v->score_bound ? " and RoFormer bound" : "");
+    snprintf(f->title, sizeof f->title, "attention score vs distance, q = k = 1%s",
+             v->score_bound ? " and RoFormer's relative bound" : "");
     double lo_y = 0.0, hi_y = 0.0;
     for (int k = 0; k <= ROPE_METHOD_COUNT + 1; k++) {
         /* other chosen methods first, then the current one's bound, then its curve on top */
@@ -36,7 +36,7 @@ int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, 
             continue;
         const rope_table *t = &v->method[m];
         char name[PLOT_LABEL];
-        snprintf(name, sizeof name, "%s%s", rope_method_get(m)->name, bound ? " bound" : "");
+        snprintf(name, sizeof name, "%s%s", rope_method_get(m)->name, bound ? " rel. bound (RoFormer)" : "");
         const rope_grid *gg = bound ? &gb : &g;
         plot_series *s = plot_add_series(f, name, bound ? PLOT_ROLE_DIM : (plot_role)(PLOT_ROLE_METHOD + m),
                                          PLOT_LINE, gg->n);
@@ -61,7 +61,7 @@ int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, 
     }
     plot_axis_set(&f->x, g.lo, g.hi, g.log, "Δ tokens");
     plot_axis_fit(&f->y, lo_y, hi_y, 0, "score");
-    snprintf(f->note, sizeof f->note, "curves divided by d/2 = %d pairs; %s Δ axis", v->table.n_pairs,
-             v->score_log ? "log" : "linear");
+    snprintf(f->note, sizeof f->note, "%s Δ axis · per pair: ropescope curve ÷ %d", v->score_log ? "log" : "linear",
+             v->table.n_pairs);
     return 0;
 }

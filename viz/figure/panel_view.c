@@ -12,6 +12,7 @@ void plot_view_init(plot_view *v)
     v->position = 1000.0;
     v->score_methods = (1u << ROPE_NONE) | (1u << ROPE_LINEAR);
     v->score_bound = 1;
+    v->score_log = 1; /* the decay and the L / s·L region read on a log distance axis */
 }
 
 static int is_yarn_family(rope_method m)

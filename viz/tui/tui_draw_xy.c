@@ -127,9 +127,37 @@ static void draw_bands(tui_grid *g, const tui_xy_layout *L, const plot_figure *f
     }
 }
 
+/* Places a vertical marker's label on row y: right of the ▾ when it fits, else left of it, never
+ * past the area's edges; returns 0 when it would overlap cells already used on that row
+ * (used[A->w], one flag per column), leaving nothing drawn. */
+static int place_vlabel(tui_grid *g, const tui_rect *A, int y, int c, const char *label, uint32_t fg,
+                        unsigned char *used, int mark)
+{
+    int len = tui_text_width(label), x0;
+    if (len + 1 > A->w)
+        len = A->w - 1;
+    if (c + 1 + len <= A->w)
+        x0 = c;                 /* ▾ then the label */
+    else
+        x0 = c - len;           /* the label then ▾ */
+    if (x0 < 0)
+        x0 = 0;
+    for (int k = x0; k <= x0 + len && k < A->w; k++)
+        if (used[k])
+            return 0;
+    for (int k = x0; k <= x0 + len && k < A->w; k++)
+        used[k] = 1;
+    if (mark)
+        tui_put(g, A->x + c, y, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
+    tui_text(g, A->x + (x0 == c ? c + 1 : x0), y, len, label, fg, TUI_DEFAULT, TUI_BOLD);
+    return 1;
+}
+
 static void draw_markers(tui_grid *g, const tui_xy_layout *L, const plot_figure *f, int labels)
 {
     const tui_rect *A = &L->area;
+    unsigned char used[2][512];
+    memset(used, 0, sizeof used);
     for (int i = 0; i < f->n_markers; i++) {
         const plot_marker *m = &f->markers[i];
         uint32_t fg = tui_role_rgb(m->role);
@@ -142,13 +170,11 @@ static void draw_markers(tui_grid *g, const tui_xy_layout *L, const plot_figure 
                     tui_cell *cell = tui_grid_at(g, A->x + c, y);
                     tui_put(g, A->x + c, y, 0x2506, fg, cell ? cell->bg : TUI_DEFAULT, 0);
                 }
-            } else if (L->vlabel_row >= 0) {
-                int len = tui_text_width(m->label), x = A->x + c;
-                tui_put(g, x, L->vlabel_row, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
-                if (c + 1 + len <= A->w)
-                    tui_text(g, x + 1, L->vlabel_row, len, m->label, fg, TUI_DEFAULT, TUI_BOLD);
-                else
-                    tui_text(g, x - len, L->vlabel_row, len, m->label, fg, TUI_DEFAULT, TUI_BOLD);
+            } else if (L->vlabel_row >= 0 && A->w <= 512) {
+                /* labels never merge: a label that would touch another goes to the plot's first row */
+                if (!place_vlabel(g, A, L->vlabel_row, c, m->label, fg, used[0], 1) &&
+                    place_vlabel(g, A, A->y, c, m->label, fg, used[1], 1))
+                    tui_put(g, A->x + c, L->vlabel_row, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
             }
             continue;
         }
