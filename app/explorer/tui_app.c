@@ -87,7 +87,7 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     a->tour = -1;
     a->export_format = -1;
     if (a->lab.cfg.params.factor <= 1.0 && !a->lab.source[0])
-        say(a, 0, "s = 1: every method is plain RoPE here; Right raises the factor, m cycles methods, T starts the tour");
+        say(a, 0, "s = 1: every method is plain RoPE · Right raises s · m method · T tour");
     return 0;
 }
 

@@ -132,7 +132,11 @@ static void test_factor(const plot_view *v, plot_figure *f)
     CHECK(yarn->emphasis && !pi->emphasis);
     CHECK(series_named(f, "longrope") == NULL); /* no factor lists loaded */
     CHECK(strstr(f->note, "longrope") != NULL);
-    CHECK(series_named(f, "dynamic@32768") != NULL); /* length-dependent methods at s·L */
+    /* the story subset: plain, PI, NTK, YaRN, Llama 3 (no bars under the current method) */
+    CHECK(series_named(f, "none") && series_named(f, "llama3"));
+    CHECK(series_named(f, "dynamic@32768") == NULL && series_named(f, "ntk-parts") == NULL);
+    for (int k = 0; k < f->n_series; k++)
+        CHECK(f->series[k].style != PLOT_BARS);
 }
 
 static void test_score(plot_view *v, plot_figure *f)

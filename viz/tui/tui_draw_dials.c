@@ -60,5 +60,5 @@ void tui_draw_dials(tui_grid *g, tui_rect in, const plot_figure *f, const tui_st
     for (int k = 0; k < n; k++)
         draw_dial(g, x0 + (k % per_row) * PLOT_DIAL_COLS, y0 + (k / per_row) * PLOT_DIAL_ROWS, &f->dials[k], st);
     if (note)
-        tui_text(g, in.x, in.y + in.h - 1, in.w, f->note, tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
+        tui_text_fit(g, in.x, in.y + in.h - 1, in.w, f->note, tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
 }

@@ -413,7 +413,7 @@ static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const 
         }
     }
     if (L->note_row >= 0)
-        tui_text(g, in.x, L->note_row, in.w, f->note, tx, TUI_DEFAULT, 0);
+        tui_text_fit(g, in.x, L->note_row, in.w, f->note, tx, TUI_DEFAULT, 0);
 }
 
 void tui_draw_xy(tui_grid *g, tui_rect in, const plot_figure *f, const tui_style *st)

@@ -290,13 +290,13 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
         hits->shown = tui_layout_panels(area, c->visible, c->focus_panel, c->zoom, hits->panel);
         hidden = c->visible & ~hits->shown;
         char line[320];
-        int n = snprintf(line, sizeof line, "%s", c->zoom ? "zoomed; also shown:" : "not shown here:");
+        int n = snprintf(line, sizeof line, "%s", c->zoom ? "zoomed; also shown:" : "hidden:");
         for (int id = 0; id < PLOT_PANEL_COUNT && n < (int)sizeof line - 40; id++)
             if (hidden & (1u << id))
                 n += snprintf(line + n, sizeof line - (size_t)n, " %d %s", id + 1, plot_panel_name((plot_panel_id)id));
         snprintf(line + n, sizeof line - (size_t)n, "%s", c->zoom ? " · z or Esc unzooms"
-                 : " · Tab pages to them, z zooms one, 1-7 hide others, a larger terminal shows all");
-        tui_text(g, 1, area.y + area.h, g->w - 2, line, tui_role_rgb(PLOT_ROLE_MARK_BETA), TUI_DEFAULT, 0);
+                 : " · Tab pages to them · z zooms one · digits hide others · a larger terminal shows all");
+        tui_text_fit(g, 1, area.y + area.h, g->w - 2, line, tui_role_rgb(PLOT_ROLE_MARK_BETA), TUI_DEFAULT, 0);
     }
     for (int id = 0; id < PLOT_PANEL_COUNT; id++) {
         if (!(hits->shown & (1u << id)))
