@@ -247,8 +247,8 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
             snprintf(f->note, sizeof f->note, "%s at seq_len %d: s = 1 until the sequence passes L (set seq_len)",
                      method_name(cur), v->params.seq_len);
     } else if (!(v->method_ok & (1u << ROPE_LONGROPE)))
-        snprintf(f->note, sizeof f->note, "shown: none linear ntk yarn llama3 + current; longrope needs lists");
+        snprintf(f->note, sizeof f->note, "others: none linear ntk yarn llama3; no longrope lists");
     else
-        snprintf(f->note, sizeof f->note, "shown: none linear ntk yarn llama3 longrope + current");
+        snprintf(f->note, sizeof f->note, "others: none linear ntk yarn llama3 longrope");
     return 0;
 }

@@ -310,6 +310,58 @@ static void draw_series(tui_grid *g, const tui_xy_layout *L, const plot_figure *
     tui_canvas_free(&cv);
 }
 
+/* Without colour every braille curve looks alike: each line series then gets its own mark,
+ * stamped on the curve every few columns (offset per series so marks do not pile up) and shown in
+ * the legend. -1: no mark (colour is on, or the series is not a drawn line). */
+static int mono_mark(const plot_figure *f, const tui_style *st, int s)
+{
+    if (st->mode != TUI_COLOR_MONO || f->series[s].style == PLOT_BARS)
+        return -1;
+    int k = 0, lines = 0;
+    for (int i = 0; i < f->n_series; i++)
+        if (f->series[i].style != PLOT_BARS && f->series[i].legend && f->series[i].name[0]) {
+            if (i < s)
+                k++;
+            lines++;
+        }
+    return lines > 1 && f->series[s].legend && f->series[s].name[0] ? k : -1;
+}
+
+static uint32_t mark_glyph(int k, int ascii)
+{
+    static const uint32_t uni[] = { 0x25CF, 0x25CB, 0x25C6, 0x25C7, 0x25B2, 0x25B3, 0x25A0, 0x25A1, 0x2605, 0x2606,
+                                    0x00D7, '+', 0x2666, 0x2660, 0x2663, 0x2665 };
+    static const char asc[] = "ox+#@%&=$ABCDEF";
+    return ascii ? (uint32_t)(unsigned char)asc[k % 15] : uni[k % 16];
+}
+
+static void draw_mono_marks(tui_grid *g, const tui_xy_layout *L, const plot_figure *f, const tui_style *st)
+{
+    const tui_rect *A = &L->area;
+    int stride = 9;
+    for (int s = 0; s < f->n_series; s++) {
+        int k = mono_mark(f, st, s);
+        const plot_series *ser = &f->series[s];
+        if (k < 0 || ser->n < 1)
+            continue;
+        const plot_axis *ay = ser->y2 ? &f->y2 : &f->y;
+        for (int c = 1 + (k * 3) % stride; c < A->w; c += stride) {
+            double xv = column_value(&f->x, c, A->w);
+            int best = -1;
+            for (int i = 0; i < ser->n; i++)
+                if (isfinite(ser->y[i]) && (best < 0 || fabs(ser->x[i] - xv) < fabs(ser->x[best] - xv)))
+                    best = i;
+            if (best < 0)
+                continue;
+            int r = plot_axis_row(ay, ser->y[best], A->h);
+            if (r < 0 || r >= A->h || plot_axis_cell(&f->x, ser->x[best], A->w) != c)
+                continue;
+            tui_put(g, A->x + c, A->y + r, mark_glyph(k, st->ascii), TUI_DEFAULT, TUI_DEFAULT,
+                    ser->emphasis ? TUI_BOLD : 0);
+        }
+    }
+}
+
 static void draw_axes(tui_grid *g, const tui_xy_layout *L, const plot_figure *f)
 {
     const tui_rect *A = &L->area;
@@ -377,7 +429,7 @@ static void draw_axes(tui_grid *g, const tui_xy_layout *L, const plot_figure *f)
     }
 }
 
-static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const plot_figure *f)
+static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const plot_figure *f, const tui_style *st)
 {
     uint32_t tx = tui_role_rgb(PLOT_ROLE_DIM);
     if (L->info_row >= 0) {
@@ -407,6 +459,9 @@ static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const 
             int y = L->legend_row + row;
             uint32_t fg = tui_role_rgb(ser->role);
             uint32_t sw = ser->style == PLOT_STEPS ? 0x2510 : ser->emphasis ? 0x2501 : 0x2500;
+            int mk = mono_mark(f, st, s);
+            if (mk >= 0)
+                sw = mark_glyph(mk, st->ascii);
             tui_put(g, x, y, sw, fg, TUI_DEFAULT, TUI_BOLD);
             tui_text(g, x + 2, y, in.x + in.w - x - 2, ser->name, fg, TUI_DEFAULT, ser->emphasis ? TUI_BOLD : 0);
             x += w;
@@ -424,7 +479,8 @@ void tui_draw_xy(tui_grid *g, tui_rect in, const plot_figure *f, const tui_style
     draw_markers(g, &L, f, 0);
     draw_bars(g, &L, f, st);
     draw_series(g, &L, f, st);
+    draw_mono_marks(g, &L, f, st);
     draw_markers(g, &L, f, 1);
     draw_axes(g, &L, f);
-    draw_footer(g, in, &L, f);
+    draw_footer(g, in, &L, f, st);
 }
