@@ -108,6 +108,9 @@ static int ramp_other(const plot_view *v, plot_figure *f, rope_error *err)
     g->emphasis = 1;
     add_regime_bands(f, t);
     char buf[PLOT_LABEL];
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        kept += t->pair[i].regime == ROPE_REGIME_EXTRAPOLATE;
     if (t->method == ROPE_LLAMA3) {
         snprintf(buf, sizeof buf, "high_freq_factor %g", p->high_freq_factor);
         plot_add_hmarker(f, p->high_freq_factor, 0, PLOT_ROLE_MARK_BETA, buf);
@@ -115,8 +118,11 @@ static int ramp_other(const plot_view *v, plot_figure *f, rope_error *err)
         plot_add_hmarker(f, p->low_freq_factor, 0, PLOT_ROLE_MARK_BETA, buf);
         lo = fmin(lo, p->low_freq_factor);
         hi = fmax(hi, p->high_freq_factor);
-        snprintf(f->note, sizeof f->note, "llama3: r > %g kept, r < %g gets θ/s, blended between",
-                 p->high_freq_factor, p->low_freq_factor);
+        if (kept < n)
+            snprintf(f->note, sizeof f->note, "llama3: r > %g kept, r < %g gets θ/s, blended between",
+                     p->high_freq_factor, p->low_freq_factor);
+        else
+            plot_view_regime_note(v, f->note, sizeof f->note);
     } else {
         plot_view_regime_note(v, f->note, sizeof f->note);
     }
