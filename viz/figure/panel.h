@@ -25,6 +25,14 @@ typedef enum plot_panel_id {
 
 #define PLOT_MAX_SEL 16
 
+/* The score panel's smoothing: one point per dot column (at most PLOT_SCORE_MAX_BINS), each the mean of
+ * PLOT_SCORE_PER_BIN (log axis: _LOG, where each sample costs a cos/sin per pair) consecutive samples
+ * of ropecore's grid (x: their mean Δ, geometric on a log axis); the grid has bins·per points from 0
+ * (log: 1) to 2·max(L, s·L). */
+#define PLOT_SCORE_PER_BIN     8
+#define PLOT_SCORE_PER_BIN_LOG 4
+#define PLOT_SCORE_MAX_BINS 1024
+
 /* How much room a panel has, in the renderer's own length unit ("points": a character cell, a
  * pixel, …), and how big its text and its finest marks are in that unit. Panels decide how densely
  * to sample curves, how many dials fit and how much room labels take from this alone; they never
