@@ -629,8 +629,8 @@ static void lint_line(const tui_app *a, char *buf, size_t n, int *warn)
     *warn = 0;
     if (best < 0 || items[best].level < ROPE_LINT_WARN) {
         if (total > 0)
-            snprintf(buf, n, "lint: no warnings (%d note%s: ropescope lint with these flags lists them)", total,
-                     total == 1 ? "" : "s");
+            snprintf(buf, n, "lint: no warnings · note %s%s (ropescope lint explains)", items[0].rule,
+                     total > 1 ? " and more" : "");
         return;
     }
     *warn = 1;
