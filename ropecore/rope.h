@@ -172,6 +172,20 @@ const char *rope_flavor_name(rope_flavor f);
 int rope_flavor_from_name(const char *name, rope_flavor *out);
 const char *rope_regime_name(rope_regime r);
 
+/* The regime the table's method puts pair i in — the one rule every panel, table and status line
+ * shows (rope_table_fill stores it in pair[i].regime): a pair the method leaves at its original
+ * frequency (θ'/θ = 1 to 1e-9, e.g. every pair at s = 1, or llama3's short wavelengths) is
+ * EXTRAPOLATE ("kept"); otherwise γ decides: 1 kept, 0 fully interpolated, between blended. */
+rope_regime rope_pair_regime(const rope_table *t, int i);
+
+/* Runs of equal regime over the pairs, in order: out[k] covers pairs first..last. Returns how many
+ * runs there are (at most max are written). */
+typedef struct rope_regime_run {
+    rope_regime regime;
+    int first, last;
+} rope_regime_run;
+int rope_regime_runs(const rope_table *t, rope_regime_run *out /* [max] */, int max);
+
 /* --- the table ------------------------------------------------------------------------------- */
 
 /* Validates p, then fills t. */

@@ -7,13 +7,38 @@
 /* γ within this distance of 0 or 1 counts as fully interpolated / extrapolated */
 #define REGIME_EPS 1e-9
 
-static rope_regime regime_of(double gamma)
+/* θ'/θ within this relative distance of 1 counts as "the method leaves the pair as it was" */
+#define KEPT_EPS 1e-9
+
+rope_regime rope_pair_regime(const rope_table *t, int i)
 {
+    const rope_pair *q = &t->pair[i];
+    if (fabs(q->factor - 1.0) <= KEPT_EPS)
+        return ROPE_REGIME_EXTRAPOLATE;
+    double gamma = q->ramp;
     if (gamma >= 1.0 - REGIME_EPS)
         return ROPE_REGIME_EXTRAPOLATE;
     if (gamma <= REGIME_EPS)
         return ROPE_REGIME_INTERPOLATE;
     return ROPE_REGIME_BLEND;
+}
+
+int rope_regime_runs(const rope_table *t, rope_regime_run *out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < t->n_pairs;) {
+        int j = i;
+        while (j + 1 < t->n_pairs && t->pair[j + 1].regime == t->pair[i].regime)
+            j++;
+        if (k < max) {
+            out[k].regime = t->pair[i].regime;
+            out[k].first = i;
+            out[k].last = j;
+        }
+        k++;
+        i = j + 1;
+    }
+    return k;
 }
 
 int rope_table_compute(const rope_params *p, rope_table *t, rope_error *err)
@@ -49,7 +74,7 @@ int rope_table_fill(const rope_params *p, rope_table *t, rope_error *err)
         q->lambda_scaled = 2.0 * M_PI / q->theta_scaled;
         q->r = L / q->lambda;
         q->factor = q->theta_scaled / q->theta;
-        q->regime = regime_of(q->ramp);
+        q->regime = rope_pair_regime(t, i);
     }
     t->logit_mult = t->magnitude * t->magnitude;
     /* parameters each finite can still overflow (beta_fast 1e-308, mscale 1e308): refuse that table */

@@ -18,7 +18,7 @@
 #include "tui_snapshot.h"
 
 typedef struct tui_opts {
-    int snapshot, ansi, ascii, no_color, no_mouse;
+    int snapshot, ansi, ascii, no_color, no_mouse, tour;
     int w, h;
     const char *keys;
     int force_mode;
@@ -27,11 +27,12 @@ typedef struct tui_opts {
 
 static void help(void)
 {
-    printf("usage: ropescope tui [RoPE flags] [--ascii] [--no-color] [--colors MODE] [--no-mouse]\n"
+    printf("usage: ropescope tui [RoPE flags] [--tour] [--ascii] [--no-color] [--colors MODE] [--no-mouse]\n"
            "       ropescope tui --snapshot [--size WxH] [--keys KEYS] [--ansi] [RoPE flags]\n\n"
            "The terminal explorer (also `ropescope` with no arguments): wavelengths, the YaRN ramp,\n"
            "per-pair factors of every method, the pair table, phase clocks, attention score vs\n"
            "distance and the angle heatmap, all recomputed from ropecore on every change.\n\n"
+           "  --tour          open on the guided tour's first step (n next, N previous, T leaves)\n"
            "  --snapshot      print the frame after --keys as text instead of opening the terminal\n"
            "  --size WxH      snapshot size in cells                              [160x48]\n"
            "  --keys KEYS     keys fed to the explorer before the snapshot; literal characters,\n"
@@ -64,6 +65,7 @@ static int parse_opts(int argc, char **argv, unsigned char *used, tui_opts *o, r
         else if (!strcmp(argv[i], "--ascii")) o->ascii = 1;
         else if (!strcmp(argv[i], "--no-color")) o->no_color = 1;
         else if (!strcmp(argv[i], "--no-mouse")) o->no_mouse = 1;
+        else if (!strcmp(argv[i], "--tour")) o->tour = 1;
         else if (ropeargs_is(argv[i], "--size")) {
             if (!(v = ropeargs_value(argc, argv, &i, "--size", err)))
                 return -1;
@@ -330,6 +332,11 @@ int cmd_tui(int argc, char **argv)
     int ascii = o.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     if (tui_app_init(a, &ra->cfg, ra->loaded ? ra->source : "", &err)) {
         rc = cmd_error("tui", 2, "%s", err.msg);
+        goto done;
+    }
+    if (o.tour && tui_app_tour(a, 0)) {
+        tui_app_free(a);
+        rc = cmd_error("tui", 1, "the tour's first step was refused: %s", a->message);
         goto done;
     }
     a->jobs = worker_new(o.snapshot, &err); /* snapshots run jobs inline: deterministic frames */

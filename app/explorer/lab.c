@@ -170,6 +170,28 @@ int lab_load_preset(lab *L, int index, rope_error *err)
     return 0;
 }
 
+int lab_load_preset_keep(lab *L, int index, rope_error *err)
+{
+    if (index < 0 || index >= rope_preset_count())
+        return rope_fail(err, "preset %d does not exist (there are %d)", index, rope_preset_count());
+    rope_config c;
+    if (rope_preset_load(rope_preset_name(index), &c, err))
+        return -1;
+    const rope_params *u = &L->cfg.params;
+    c.params.method = u->method;
+    c.params.factor = u->factor;
+    c.params.beta_fast = u->beta_fast;
+    c.params.beta_slow = u->beta_slow;
+    c.params.seq_len = u->seq_len;
+    if (lab_set_params(L, &c.params, err))
+        return -1;
+    L->cfg = c;
+    snprintf(L->source, sizeof L->source, "preset %s (method and factor kept)", rope_preset_name(index));
+    L->preset = index;
+    lab_clear_dials(L);
+    return 0;
+}
+
 int lab_reset(lab *L, rope_error *err)
 {
     if (lab_set_params(L, &L->start.params, err))
@@ -202,9 +224,13 @@ void lab_focus(lab *L, lab_param k)
         L->focus = k;
 }
 
-void lab_focus_step(lab *L, int dir)
+int lab_focus_step(lab *L, int dir)
 {
-    L->focus = (lab_param)((L->focus + (dir < 0 ? LAB_P_COUNT - 1 : 1)) % LAB_P_COUNT);
+    int k = (int)L->focus + (dir < 0 ? -1 : 1);
+    if (k < 0 || k >= LAB_P_COUNT)
+        return 0;
+    L->focus = (lab_param)k;
+    return 1;
 }
 
 int lab_set_position(lab *L, double pos, rope_error *err)

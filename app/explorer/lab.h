@@ -84,13 +84,19 @@ int  lab_set_text(lab *L, lab_param k, const char *text, rope_error *err);
 /* Next / previous method; LongRoPE is skipped (with a note in `note`) without factor lists. */
 int  lab_cycle_method(lab *L, int dir, char *note, size_t n, rope_error *err);
 int  lab_load_preset(lab *L, int index, rope_error *err);
+/* Loads preset index but keeps the current method, factor, betas and seq_len (the user's choice)
+ * over the preset's geometry; falls back to -1 (state unchanged) if that combination does not
+ * validate (e.g. longrope without the preset's lists). */
+int  lab_load_preset_keep(lab *L, int index, rope_error *err);
 int  lab_reset(lab *L, rope_error *err);
 /* One animation step of the position (wraps after twice s·L). */
 void lab_tick(lab *L);
 
 /* --- intent that does not change the parameters (no new generation) --- */
 void lab_focus(lab *L, lab_param k);
-void lab_focus_step(lab *L, int dir);             /* previous (-1) / next (+1) parameter, wrapping */
+/* Previous (-1) / next (+1) parameter; stops at the first and the last (returns 0 when it did not
+ * move, 1 when it did), never wraps silently. */
+int  lab_focus_step(lab *L, int dir);
 int  lab_set_position(lab *L, double pos, rope_error *err);   /* 0 ≤ pos ≤ 1e12 tokens */
 void lab_set_animate(lab *L, int on);
 /* The pair cursor: moved by delta / set to index, clamped to the pairs, the table scrolled so it
@@ -126,5 +132,9 @@ int  lab_live_busy(const lab *L);
 /* Writes every export format (rope_export, as `ropescope export` does) and its notes to path via a
  * temporary file and a rename; never replaces an existing file unless overwrite is set. */
 int  lab_export(const lab *L, const char *path, int overwrite, rope_error *err);
+/* One format only: exactly the text `ropescope export --format F` prints (a JSON format stays valid
+ * JSON); what the target cannot express goes to notes (may be NULL). format < 0 is every format,
+ * as lab_export (notes then inside the file). */
+int  lab_export_as(const lab *L, int format, const char *path, int overwrite, rope_notes *notes, rope_error *err);
 
 #endif

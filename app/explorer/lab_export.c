@@ -23,3 +23,17 @@ int lab_export(const lab *L, const char *path, int overwrite, rope_error *err)
     rope_buf_free(&text);
     return rc;
 }
+
+int lab_export_as(const lab *L, int format, const char *path, int overwrite, rope_notes *notes, rope_error *err)
+{
+    if (format < 0)
+        return lab_export(L, path, overwrite, err);
+    if (format >= ROPE_EXPORT_COUNT)
+        return rope_fail(err, "export format %d does not exist", format);
+    rope_buf text = { 0 };
+    int rc = rope_export(&L->cfg, (rope_export_format)format, 0, &text, notes, err);
+    if (rc == 0)
+        rc = exportfile_write(path, text.data ? text.data : "", text.len, overwrite, err);
+    rope_buf_free(&text);
+    return rc;
+}

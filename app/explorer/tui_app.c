@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tablefmt.h"
+#include "tour.h"
 #include "tui_app.h"
 
 const tui_help_line tui_app_keys[] = {
@@ -14,13 +15,15 @@ const tui_help_line tui_app_keys[] = {
     { "?  F1  h", "this help (Esc closes)" },
     { "Esc", "close an overlay, cancel typing" },
     { "m  M", "next / previous method" },
-    { "Up  Down", "focus the previous / next parameter" },
+    { "T", "guided tour on / off (also ropescope tui --tour)" },
+    { "n  N", "tour: next / previous step" },
+    { "Up  Down", "focus the previous / next parameter (stops at the ends)" },
     { "Left Right  - +", "change the focused parameter" },
     { "=  Enter", "type a value for it (Enter applies)" },
     { "f", "flavor hf / llamacpp / vllm" },
     { "P", "engine parity: hf, llamacpp, vllm side by side (Esc closes)" },
     { "t", "truncate the correction range on / off" },
-    { "[  ]", "previous / next preset" },
+    { "[  ]", "previous / next preset (asks before replacing your method and factor)" },
     { "p", "pick a preset from the list" },
     { "r", "reset to the start-up parameters" },
     { "1 ... 7", "show / hide panel N" },
@@ -34,7 +37,7 @@ const tui_help_line tui_app_keys[] = {
     { "l", "linear / log distance axis (score)" },
     { "b", "RoFormer bound on / off (score)" },
     { "c", "cycle the methods compared (score)" },
-    { "e", "export every format to a file" },
+    { "e", "export: pick a format, then the file (the path written is shown)" },
     { "click", "focus a panel, a parameter, a pair" },
     { "wheel", "change the value under the pointer" },
 };
@@ -73,6 +76,20 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
         snprintf(a->preset_line[i], sizeof a->preset_line[i], "%-28s %s", rope_preset_name(i), rope_preset_title(i));
         a->preset_ptr[i] = a->preset_line[i];
     }
+    static const char *const what[ROPE_EXPORT_COUNT] = {
+        "config.json fragment (legacy rope_scaling)", "config.json fragment (v5 rope_parameters)",
+        "vllm serve --hf-overrides arguments", "llama-cli / llama-server flags", "GGUF metadata keys"
+    };
+    snprintf(a->format_line[0], sizeof a->format_line[0], "%-9s %s", "all", "every format in one file");
+    for (int f = 0; f < ROPE_EXPORT_COUNT && f < 7; f++)
+        snprintf(a->format_line[f + 1], sizeof a->format_line[f + 1], "%-9s %s", rope_export_name((rope_export_format)f),
+                 what[f]);
+    for (int f = 0; f <= ROPE_EXPORT_COUNT && f < 8; f++)
+        a->format_ptr[f] = a->format_line[f];
+    a->tour = -1;
+    a->export_format = -1;
+    if (a->lab.cfg.params.factor <= 1.0 && !a->lab.source[0])
+        say(a, 0, "s = 1: every method is plain RoPE · Right raises s · m method · T tour");
     return 0;
 }
 
@@ -200,13 +217,38 @@ static void toggle_selection(tui_app *a)
         say(a, 0, "pair %d: dial %s", a->lab.cursor, r ? "added" : "removed");
 }
 
-static void load_preset(tui_app *a, int index)
+static void load_preset_now(tui_app *a, int index, int keep)
 {
     rope_error e;
-    if (lab_load_preset(&a->lab, index, &e))
+    if (keep ? lab_load_preset_keep(&a->lab, index, &e) : lab_load_preset(&a->lab, index, &e))
         refused(a, &e);
+    else if (keep)
+        say(a, 0, "loaded preset %s's geometry, kept your %s x%g", rope_preset_name(index),
+            rope_method_get(a->lab.cfg.params.method)->name, a->lab.cfg.params.factor);
     else
         say(a, 0, "loaded preset %s: %s", rope_preset_name(index), rope_preset_title(index));
+}
+
+/* A preset replaces the method and factor: when the user chose others (not the start-up ones or
+ * a preset's), ask first. */
+static void load_preset(tui_app *a, int index)
+{
+    rope_config c;
+    rope_error e;
+    const rope_params *u = &a->lab.cfg.params;
+    if (rope_preset_load(rope_preset_name(index), &c, &e)) {
+        refused(a, &e);
+        return;
+    }
+    int chosen = u->method != ROPE_NONE || u->factor != 1.0;
+    if (chosen && (c.params.method != u->method || c.params.factor != u->factor)) {
+        a->ask_preset = index;
+        a->mode = TUI_MODE_PRESET_ASK;
+        snprintf(a->input, sizeof a->input, "preset %s is %s x%g; you have %s x%g", rope_preset_name(index),
+                 rope_method_get(c.params.method)->name, c.params.factor, rope_method_get(u->method)->name, u->factor);
+        return;
+    }
+    load_preset_now(a, index, 0);
 }
 
 static void start_input(tui_app *a, tui_mode mode, const char *initial)
@@ -238,10 +280,18 @@ static void input_backspace(tui_app *a)
 static void do_export(tui_app *a, int overwrite)
 {
     rope_error e;
-    if (lab_export(&a->lab, a->input, overwrite, &e))
+    char where[512] = "", cwd[400];
+    if (a->input[0] != '/' && getcwd(cwd, sizeof cwd))
+        snprintf(where, sizeof where, "%s/", cwd);
+    rope_notes notes;
+    notes.n = 0;
+    if (lab_export_as(&a->lab, a->export_format, a->input, overwrite, &notes, &e))
         say(a, 1, "export failed: %s", e.msg);
+    else if (a->export_format < 0)
+        say(a, 0, "wrote every export format to %.300s%.200s", where, a->input);
     else
-        say(a, 0, "wrote every export format to %s", a->input);
+        say(a, 0, "wrote the %s export to %.200s%.100s%s%.120s", rope_export_name((rope_export_format)a->export_format),
+            where, a->input, notes.n ? " · note: " : "", notes.n ? notes.line[0] : "");
 }
 
 /* --- modes --------------------------------------------------------------------------------------- */
@@ -341,6 +391,79 @@ static void handle_presets(tui_app *a, const tui_event *ev)
     if (a->preset_cursor < 0) a->preset_cursor = 0;
 }
 
+static void handle_formats(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key, n = 1 + ROPE_EXPORT_COUNT;
+    if (k == TUI_KEY_DOWN || k == 'j') a->format_cursor++;
+    else if (k == TUI_KEY_UP || k == 'k') a->format_cursor--;
+    else if (k == TUI_KEY_ENTER) {
+        static const char *const ext[ROPE_EXPORT_COUNT] = { "json", "json", "txt", "txt", "txt" };
+        int f = a->format_cursor - 1;
+        a->export_format = f;
+        a->mode = TUI_MODE_EXPORT;
+        if (f < 0)
+            snprintf(a->input, sizeof a->input, "ropescope-export.txt");
+        else
+            snprintf(a->input, sizeof a->input, "ropescope-export-%s.%s", rope_export_name((rope_export_format)f),
+                     ext[f]);
+        return;
+    } else if (k == 'q' || k == TUI_KEY_F1 + 9 || k == TUI_CTRL('c')) a->quit = 1;
+    else if (k == TUI_KEY_ESC) { a->mode = TUI_MODE_NORMAL; say(a, 0, "export cancelled"); }
+    if (a->format_cursor >= n) a->format_cursor = n - 1;
+    if (a->format_cursor < 0) a->format_cursor = 0;
+}
+
+static void handle_preset_ask(tui_app *a, const tui_event *ev)
+{
+    int k = ev->key;
+    if (k == 'k' || k == 'K' || k == 'y' || k == 'Y') {
+        a->mode = TUI_MODE_NORMAL;
+        load_preset_now(a, a->ask_preset, 1);
+    } else if (k == 'p' || k == 'P' || k == 'n') {
+        a->mode = TUI_MODE_NORMAL;
+        load_preset_now(a, a->ask_preset, 0);
+    } else if (k == TUI_KEY_ESC) {
+        a->mode = TUI_MODE_NORMAL;
+        say(a, 0, "preset not loaded: your parameters are unchanged");
+    } else if (k == TUI_CTRL('c')) {
+        a->quit = 1;
+    }
+}
+
+static void tour_say(tui_app *a)
+{
+    const tour_step *s = tour_get(a->tour);
+    if (s)
+        say(a, 0, "tour %d/%d: %s", a->tour + 1, tour_count(), s->title);
+}
+
+int tui_app_tour(tui_app *a, int step)
+{
+    if (step < 0) {
+        a->tour = -1;
+        plot_layout_init(&a->layout);
+        say(a, 0, "tour closed: every panel shown; T starts it again");
+        return 0;
+    }
+    if (step >= tour_count())
+        step = tour_count() - 1;
+    rope_error e;
+    if (tour_apply(&a->lab, step, &e)) {
+        refused(a, &e);
+        return -1;
+    }
+    const tour_step *s = tour_get(step);
+    a->tour = step;
+    a->layout.visible = tour_panels(s);
+    a->layout.zoom = 0;
+    a->layout.focus = s->focus_panel;
+    plot_layout_focus(&a->layout, s->focus_panel);
+    if (!(a->layout.visible & (1u << a->layout.focus)))
+        plot_layout_focus_step(&a->layout, 1);
+    tour_say(a);
+    return 0;
+}
+
 static int in_rect(tui_rect r, int x, int y)
 {
     return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
@@ -404,8 +527,32 @@ static void handle_normal(tui_app *a, const tui_event *ev)
             say(a, 0, "method %s: %s", rope_method_get(a->lab.cfg.params.method)->name,
                 rope_method_get(a->lab.cfg.params.method)->title);
         return;
-    case TUI_KEY_UP: lab_focus_step(L, -1); return;
-    case TUI_KEY_DOWN: lab_focus_step(L, 1); return;
+    case TUI_KEY_UP:
+    case TUI_KEY_DOWN:
+        if (!lab_focus_step(L, k == TUI_KEY_UP ? -1 : 1))
+            say(a, 0, "%s is the %s parameter (%s goes back)", lab_param_name(L->focus),
+                k == TUI_KEY_UP ? "first" : "last", k == TUI_KEY_UP ? "Down" : "Up");
+        else
+            a->message[0] = '\0';
+        return;
+    case 'T':
+        tui_app_tour(a, a->tour < 0 ? 0 : -1);
+        return;
+    case 'n': case 'N':
+        if (a->tour < 0) {
+            say(a, 0, "%c steps through the tour; T starts it", k);
+            return;
+        }
+        if (k == 'n' && a->tour + 1 >= tour_count()) {
+            say(a, 0, "tour %d/%d is the last step: N goes back, T leaves the tour", a->tour + 1, tour_count());
+            return;
+        }
+        if (k == 'N' && a->tour == 0) {
+            say(a, 0, "tour 1/%d is the first step: n goes on, T leaves the tour", tour_count());
+            return;
+        }
+        tui_app_tour(a, a->tour + (k == 'n' ? 1 : -1));
+        return;
     case TUI_KEY_RIGHT: case '+': step(a, a->lab.focus, 1); return;
     case TUI_KEY_LEFT: case '-': step(a, a->lab.focus, -1); return;
     case '=': case TUI_KEY_ENTER: start_input(a, TUI_MODE_VALUE, ""); return;
@@ -450,7 +597,7 @@ static void handle_normal(tui_app *a, const tui_event *ev)
         say(a, 0, "score panel compares %s", a->score_set == 0 ? "none and linear" : a->score_set == 1 ?
             "none, linear, ntk and yarn" : a->score_set == 2 ? "every method" : "the current method only");
         return;
-    case 'e': start_input(a, TUI_MODE_EXPORT, "ropescope-export.txt"); return;
+    case 'e': a->mode = TUI_MODE_FORMATS; return;
     case 'P':
         parity_refresh(a);
         a->mode = TUI_MODE_PARITY;
@@ -481,6 +628,8 @@ void tui_app_handle(tui_app *a, const tui_event *ev)
     case TUI_MODE_HELP: handle_help(a, ev); break;
     case TUI_MODE_PRESETS: handle_presets(a, ev); break;
     case TUI_MODE_PARITY: handle_parity(a, ev); break;
+    case TUI_MODE_FORMATS: handle_formats(a, ev); break;
+    case TUI_MODE_PRESET_ASK: handle_preset_ask(a, ev); break;
     default: handle_normal(a, ev); break;
     }
 }
@@ -497,20 +646,76 @@ static void status_line(tui_app *a, char *buf, size_t n)
         snprintf(corr, sizeof corr, "corr raw %.4f..%.4f -> %g..%g · ", t->corr_low_raw, t->corr_high_raw,
                  t->corr_low, t->corr_high);
     if (v->flavor_alt_ok) {
+        /* the same per-pair comparison as the pair table's ≠ column, plus the range and magnitude */
         const rope_table *o = &v->flavor_alt;
         const char *name = rope_flavor_name(o->flavor);
+        int diffs = plot_view_flavor_diffs(v);
         int same_mag = fabs(o->magnitude - t->magnitude) < 1e-6;
         int same_corr = !t->has_corr || (o->corr_low == t->corr_low && o->corr_high == t->corr_high);
-        if (same_mag && same_corr)
+        char pairs[48] = "";
+        if (diffs)
+            snprintf(pairs, sizeof pairs, "%d pair%s differ", diffs, diffs == 1 ? "" : "s");
+        if (same_mag && same_corr && !diffs)
             snprintf(alt, sizeof alt, " · %s: same", name);
         else if (!same_corr)
-            snprintf(alt, sizeof alt, " · %s: %g..%g, magnitude %.7f", name, o->corr_low, o->corr_high, o->magnitude);
+            snprintf(alt, sizeof alt, " · %s: %s%scorr %g..%g, magnitude %.7f", name, pairs, diffs ? ", " : "",
+                     o->corr_low, o->corr_high, o->magnitude);
+        else if (!same_mag)
+            snprintf(alt, sizeof alt, " · %s: %s%smagnitude %.7f", name, pairs, diffs ? ", " : "", o->magnitude);
         else
-            snprintf(alt, sizeof alt, " · %s: magnitude %.7f", name, o->magnitude);
+            snprintf(alt, sizeof alt, " · %s: %s", name, pairs);
     }
     parity_refresh(a);
     snprintf(buf, n, "%smagnitude %.7f · logits x%.7f · %s%s · %.60s", corr, t->magnitude, t->logit_mult, reg, alt,
              a->parity_status);
+}
+
+/* The live lint line: rope_lint's findings for the current parameters, as if they were written to
+ * a config (the type, factor and betas as the explorer has them now), warnings and errors first. */
+static void lint_line(const tui_app *a, char *buf, size_t n, int *warn)
+{
+    const rope_params *p = &a->lab.cfg.params;
+    rope_config c = a->lab.cfg;
+    rope_config_raw *r = &c.raw;
+    const char *name = rope_method_get(p->method)->name;
+    r->has_scaling = p->method != ROPE_NONE || p->factor != 1.0;
+    r->has_type = r->has_rope_type = p->method != ROPE_NONE;
+    snprintf(r->type, sizeof r->type, "%s", p->method != ROPE_NONE ? name : "");
+    snprintf(r->rope_type, sizeof r->rope_type, "%s", p->method != ROPE_NONE ? name : "");
+    r->has_factor = p->factor != 1.0 || (rope_method_get(p->method)->uses & ROPE_USES_FACTOR);
+    r->factor = p->factor;
+    r->beta_fast = p->beta_fast;
+    r->beta_slow = p->beta_slow;
+    /* the explorer always knows L; a config written from it has max_position_embeddings = s·L (as
+     * `export` writes it), except for dynamic NTK, whose L is max_position_embeddings itself */
+    if (!r->has_orig_ctx) {
+        r->has_orig_ctx = 1;
+        r->orig_ctx_scaling = p->orig_ctx;
+    }
+    r->has_max_pos = 1;
+    double ext = floor(p->factor * p->orig_ctx + 0.5);
+    if (p->method != ROPE_DYNAMIC && p->method != ROPE_NONE && c.params.max_pos < ext && ext < 2e9)
+        c.params.max_pos = (int)ext;
+    rope_lint_item items[16];
+    int total = rope_lint(&c, items, 16), shown = total < 16 ? total : 16;
+    int best = -1, n_warn = 0;
+    for (int i = 0; i < shown; i++) {
+        if (items[i].level >= ROPE_LINT_WARN)
+            n_warn++;
+        if (best < 0 || items[i].level > items[best].level)
+            best = i;
+    }
+    buf[0] = '\0';
+    *warn = 0;
+    if (best < 0 || items[best].level < ROPE_LINT_WARN) {
+        if (total > 0)
+            snprintf(buf, n, "lint: no warnings · note %s%s (ropescope lint explains)", items[0].rule,
+                     total > 1 ? " and more" : "");
+        return;
+    }
+    *warn = 1;
+    snprintf(buf, n, "lint %s %s: %.200s%s", items[best].level == ROPE_LINT_ERROR ? "error" : "warning",
+             items[best].rule, items[best].what, n_warn > 1 ? " (+ more: ropescope lint)" : "");
 }
 
 void tui_app_chrome(tui_app *a)
@@ -541,12 +746,27 @@ void tui_app_chrome(tui_app *a)
                  lab_param_name(a->lab.focus), a->input);
         break;
     case TUI_MODE_EXPORT:
-        snprintf(c->prompt, sizeof c->prompt, "export every format to: %s_   (Enter writes, Esc cancels)", a->input);
+        snprintf(c->prompt, sizeof c->prompt, "export %s to: %s_   (Enter writes, Esc cancels)",
+                 a->export_format < 0 ? "every format" : rope_export_name((rope_export_format)a->export_format),
+                 a->input);
+        break;
+    case TUI_MODE_PRESET_ASK:
+        snprintf(c->prompt, sizeof c->prompt, "%.250s: k keeps your method and factor, p takes the preset's, "
+                 "Esc cancels", a->input);
         break;
     case TUI_MODE_CONFIRM:
         snprintf(c->prompt, sizeof c->prompt, "%s exists: overwrite it? y/n", a->input);
         break;
     default: break;
+    }
+    lint_line(a, c->lint, sizeof c->lint, &c->lint_warn);
+    const tour_step *ts = tour_get(a->tour);
+    if (ts) {
+        snprintf(c->guide_title, sizeof c->guide_title, "tour %d/%d · %s   (n next · N previous · T leaves)",
+                 a->tour + 1, tour_count(), ts->title);
+        int later = ts->later[0] && (ts->panels & ~((1u << PLOT_PANEL_COUNT) - 1u));
+        snprintf(c->guide, sizeof c->guide, "%s  Look: %s.%s%s", ts->text, ts->look, later ? " Later: " : "",
+                 later ? ts->later : "");
     }
     c->visible = a->layout.visible;
     c->focus_panel = a->layout.focus;
@@ -556,6 +776,13 @@ void tui_app_chrome(tui_app *a)
     c->help_scroll = a->help_scroll;
     if (a->mode == TUI_MODE_HELP) {
         c->overlay = TUI_OVERLAY_HELP;
+    } else if (a->mode == TUI_MODE_FORMATS) {
+        c->overlay = TUI_OVERLAY_LIST;
+        c->list = a->format_ptr;
+        c->n_list = 1 + ROPE_EXPORT_COUNT;
+        c->list_cursor = a->format_cursor;
+        snprintf(c->list_title, sizeof c->list_title, "export format");
+        c->list_hint = "↑↓ choose · Enter names the file · Esc closes";
     } else if (a->mode == TUI_MODE_PRESETS) {
         c->overlay = TUI_OVERLAY_LIST;
         c->list = a->preset_ptr;

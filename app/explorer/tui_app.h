@@ -23,7 +23,9 @@ typedef enum tui_mode {
     TUI_MODE_CONFIRM,    /* the export file exists: overwrite? */
     TUI_MODE_HELP,
     TUI_MODE_PRESETS,
-    TUI_MODE_PARITY      /* the engine parity view (P) */
+    TUI_MODE_PARITY,     /* the engine parity view (P) */
+    TUI_MODE_FORMATS,    /* picking the export format (e) */
+    TUI_MODE_PRESET_ASK  /* a preset would replace the user's method and factor: keep them? */
 } tui_mode;
 
 #define TUI_APP_PARITY_LINES 48
@@ -43,6 +45,12 @@ typedef struct tui_app {
     char       preset_line[TUI_APP_MAX_PRESETS][128]; /* [n_presets] "name  title" lines */
     const char *preset_ptr[TUI_APP_MAX_PRESETS];      /* [n_presets] into preset_line */
     int        score_set;      /* which methods the score panel compares (cycled with c) */
+    int        tour;           /* the tour's step shown, -1 outside the tour (T, n, N; tour.h) */
+    int        format_cursor;  /* the export format list's cursor: 0 every format, 1 + rope_export_format */
+    int        export_format;  /* the format being exported: -1 every format, else rope_export_format */
+    const char *format_ptr[8]; /* [1 + ROPE_EXPORT_COUNT] lines of the format list */
+    char       format_line[8][96];
+    int        ask_preset;     /* TUI_MODE_PRESET_ASK: the preset waiting for the answer */
     worker    *jobs;           /* background jobs (not owned); NULL: none */
     /* engine parity of the current parameters (rope_parity_check), recomputed once per generation */
     rope_parity *parity;       /* owned; NULL until first needed */
@@ -61,6 +69,9 @@ void tui_app_handle(tui_app *a, const tui_event *ev);
 /* Hands a finished background job (if any) to the lab's live part; 1 if one arrived. Call it when
  * the worker's wake fd is readable, and after each event in synchronous mode. */
 int  tui_app_collect(tui_app *a);
+/* Starts the tour at step `step` (0 = the first) or leaves it (step < 0); -1 with a message if the
+ * step's parameters were refused. */
+int  tui_app_tour(tui_app *a, int step);
 /* Refreshes a->chrome from the state (call before every render). */
 void tui_app_chrome(tui_app *a);
 

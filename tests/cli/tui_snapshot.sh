@@ -67,7 +67,8 @@ def frac(v, lo, hi, log):
     return (v - lo) / (hi - lo)
 
 def vmarker_col(p, label):
-    for y in range(p["top"] + 1, p["y0"]):
+    # the label row above the plot, or the plot's first row when two labels would touch
+    for y in range(p["top"] + 1, p["y0"] + 1):
         seg = lines[y][p["left"]:p["right"]]
         if "▾" + label in seg:
             return p["left"] + seg.index("▾" + label)
@@ -82,10 +83,10 @@ def hmarker_row(p, label):
     raise SystemExit("no marker " + label)
 
 L, s = 4096, 8
-# score panel: vertical L and s·L on a linear Δ axis running to 2·s·L
+# score panel: vertical L and s·L on a log Δ axis (the default) running from 1 to 2·s·L
 sc = plot_area("6 attention score")
 lo, hi, lg = axis_range(sc["info"], "x")
-assert (lo, hi, lg) == (0, 2 * s * L, False), (lo, hi, lg)
+assert (lo, hi, lg) == (1, 2 * s * L, True), (lo, hi, lg)
 for v, label in ((L, "L=4096"), (s * L, "s·L=32768")):
     want = sc["x0"] + rnd(frac(v, lo, hi, lg) * (sc["w"] - 1))
     got = vmarker_col(sc, label)
@@ -155,10 +156,15 @@ has "cancelled" $llama2 --keys '=12<Esc>'
 has "factor 8 " $llama2 --keys '=12<Esc>'
 # truncate off: Hugging Face keeps the raw range, llama.cpp always rounds
 has "-> 20.9445..45.0269" $llama2 --keys 't'
-has "llamacpp: 20..46" $llama2 --keys 't'
+# the status line counts the pairs that differ as the table's ≠ column does: HF ramps over
+# 20.94..45.03, llama.cpp over 20..46, so pairs 21..45 (25) get another γ
+has "llamacpp: 25 pairs differ, corr 20..46" $llama2 --keys 't'
 has "hf: same" $llama2 --keys 'f'
 # the position, by hand and animated (one step = L/128 tokens)
-has "position 1234" $llama2 --keys '<Up><Up>=1234<Enter>'
+has "position 1234" $llama2 --keys '<Down><Down><Down><Down><Down><Down><Down><Down><Down>=1234<Enter>'
+# Up/Down stop at the ends and say so (no silent wrap)
+has "factor is the first parameter" $llama2 --keys '<Up>'
+has "seq_len is the last parameter" $llama2 --keys '<Down><Down><Down><Down><Down><Down><Down><Down><Down><Down><Down>'
 has "position 4160" $llama2 --keys 'a<Tick><Tick>'
 has "phase at p=4160" $llama2 --keys 'a<Tick><Tick>'
 
@@ -175,16 +181,22 @@ has "5 phase at p" $llama2 --keys '<Tab><Tab><Tab><Tab>z'
 lacks "1 wavelength per pair" $llama2 --keys '<Tab><Tab><Tab><Tab>z'
 has "keys · Esc closes" $llama2 --keys '?'
 has "keys · Esc closes" $llama2 --keys '<F1>'
-for k in "quit" "export every format to a file" "zoom the focused panel" "change the value under the pointer"; do
+for k in "quit" "export: pick a format" "zoom the focused panel" "change the value under the pointer"; do
   has "$k" $llama2 --keys 'h'
 done
 lacks "keys · Esc closes" $llama2 --keys '?<Esc>'
 has "score panel compares every method" $llama2 --keys 'cc'
-has "log Δ axis" $llama2 --keys 'l'
+has "log Δ axis" $llama2
+has "linear Δ axis" $llama2 --keys 'l'
 if "$bin" freqs --preset llama-2-7b >/dev/null 2>&1; then
   has "preset " $llama2 --keys ']'
   has "presets (" $llama2 --keys 'p'
-  has "loaded preset" $llama2 --keys 'p<Down><Enter>'
+  # yarn x8 is the user's choice: the preset asks before replacing it; p takes the preset's, k keeps it
+  has "k keeps your method and factor" $llama2 --keys 'p<Down><Enter>'
+  has "loaded preset" $llama2 --keys 'p<Down><Enter>p'
+  has "kept your yarn x8" $llama2 --keys 'p<Down><Enter>k'
+  has "ropescope · yarn" $llama2 --keys 'p<Down><Enter>k'
+  has "preset not loaded" $llama2 --keys 'p<Down><Enter><Esc>'
 else
   echo "note: presets unavailable in this build; preset keys not checked"
 fi
@@ -256,7 +268,7 @@ grep -qF '38;' "$tmp/nc2.txt" && bad "--no-color still coloured" || ok
 grep -qF $'\033[0;1' "$tmp/nc2.txt" && ok || bad "--no-color lost bold"
 
 # --- export: every format, never overwriting without a yes --------------------------------------------------
-snap $llama2 --keys "e<C-u>$tmp/exp.txt<Enter>" >"$tmp/o.txt"
+snap $llama2 --keys "e<Enter><C-u>$tmp/exp.txt<Enter>" >"$tmp/o.txt"
 grep -qF "wrote every export format to $tmp/exp.txt" "$tmp/o.txt" && ok || bad "export message"
 for f in hf hf-v5 vllm llamacpp gguf; do
   grep -qF "== $f ==" "$tmp/exp.txt" 2>/dev/null && ok || bad "export lacks section $f"
@@ -264,14 +276,24 @@ done
 "$bin" export $llama2 --format hf 2>/dev/null >"$tmp/hf.txt"
 grep -qF "$(head -3 "$tmp/hf.txt" | tail -1)" "$tmp/exp.txt" && ok || bad "export differs from ropescope export"
 echo keep >"$tmp/keep.txt"
-has "exists: overwrite it? y/n" $llama2 --keys "e<C-u>$tmp/keep.txt<Enter>"
-snap $llama2 --keys "e<C-u>$tmp/keep.txt<Enter>n" >"$tmp/o.txt"
+has "exists: overwrite it? y/n" $llama2 --keys "e<Enter><C-u>$tmp/keep.txt<Enter>"
+snap $llama2 --keys "e<Enter><C-u>$tmp/keep.txt<Enter>n" >"$tmp/o.txt"
 [ "$(cat "$tmp/keep.txt")" = keep ] && ok || bad "export overwrote without a yes"
 grep -qF "export cancelled" "$tmp/o.txt" && ok || bad "no cancel message"
-snap $llama2 --keys "e<C-u>$tmp/keep.txt<Enter>y" >/dev/null
+snap $llama2 --keys "e<Enter><C-u>$tmp/keep.txt<Enter>y" >/dev/null
 grep -qF "== gguf ==" "$tmp/keep.txt" && ok || bad "export with y did not overwrite"
 ls "$tmp" | grep -q '\.tmp\.' && bad "export left a temporary file" || ok
-has "export failed" $llama2 --keys "e<C-u>$tmp/no/such/dir/x.txt<Enter>"
+has "export failed" $llama2 --keys "e<Enter><C-u>$tmp/no/such/dir/x.txt<Enter>"
+# e picks one format: the file holds exactly what `ropescope export --format F` prints, and the
+# message names the path written
+has "export format" $llama2 --keys "e"
+for pick in "<Down>:hf" "<Down><Down><Down>:vllm" "<Down><Down><Down><Down><Down>:gguf"; do
+  keys=${pick%%:*}; f=${pick##*:}
+  snap $llama2 --keys "e$keys<Enter><C-u>$tmp/one-$f<Enter>" >"$tmp/o.txt"
+  grep -qF "wrote the $f export to $tmp/one-$f" "$tmp/o.txt" && ok || bad "e picks $f: message"
+  "$bin" export $llama2 --format $f 2>/dev/null >"$tmp/cli-$f"
+  cmp -s "$tmp/cli-$f" "$tmp/one-$f" && ok || bad "e picks $f: file differs from ropescope export --format $f"
+done
 
 # --- bad input ---------------------------------------------------------------------------------------------------
 usage_error "needs a terminal" tui

@@ -65,8 +65,13 @@ static void test_intent_and_view(lab *L)
     /* intent that is not a parameter: no new generation, the view follows */
     CHECK_INT(lab_set_position(L, 1234.5, &e), 0);
     CHECK_NEAR(L->view.position, 1234.5, 0);
-    lab_focus_step(L, -1);
-    CHECK_INT(L->focus, LAB_P_SEQ_LEN);                          /* wraps from the first */
+    CHECK_INT(lab_focus_step(L, -1), 0);                         /* the first stays: no silent wrap */
+    CHECK_INT(L->focus, LAB_P_FACTOR);
+    CHECK_INT(lab_focus_step(L, 1), 1);
+    CHECK_INT(L->focus, LAB_P_BETA_FAST);
+    lab_focus(L, LAB_P_SEQ_LEN);
+    CHECK_INT(lab_focus_step(L, 1), 0);                          /* … and so does the last */
+    CHECK_INT(L->focus, LAB_P_SEQ_LEN);
     lab_focus(L, LAB_P_BASE);
     CHECK_INT(L->focus, LAB_P_BASE);
     lab_cursor_move(L, 1000, 10);
@@ -202,8 +207,9 @@ static void test_controller(void)
     tui_app_handle(a, &ev);
     CHECK_INT(a->lab.view.cursor, 63);
     ev.key = 'l';
+    CHECK_INT(a->lab.view.score_log, 1);                         /* log by default … */
     tui_app_handle(a, &ev);
-    CHECK_INT(a->lab.view.score_log, 1);
+    CHECK_INT(a->lab.view.score_log, 0);                         /* … l makes it linear */
     CHECK_INT(a->lab.generation, 1);                             /* none of these were parameters */
     ev.key = TUI_KEY_RIGHT;
     tui_app_handle(a, &ev);

@@ -132,30 +132,70 @@ static void test_factor(const plot_view *v, plot_figure *f)
     CHECK(yarn->emphasis && !pi->emphasis);
     CHECK(series_named(f, "longrope") == NULL); /* no factor lists loaded */
     CHECK(strstr(f->note, "longrope") != NULL);
-    CHECK(series_named(f, "dynamic@32768") != NULL); /* length-dependent methods at s·L */
+    /* the story subset: plain, PI, NTK, YaRN, Llama 3 (no bars under the current method) */
+    CHECK(series_named(f, "none") && series_named(f, "llama3"));
+    CHECK(series_named(f, "dynamic@32768") == NULL && series_named(f, "ntk-parts") == NULL);
+    for (int k = 0; k < f->n_series; k++)
+        CHECK(f->series[k].style != PLOT_BARS);
 }
 
-static void test_score(const plot_view *v, plot_figure *f)
+/* s(Δ)/(d/2) for q = k = 1 by the direct sum (not ropecore's rotation recurrence) */
+static double ones_direct(const plot_view *v, double d)
+{
+    double acc = 0;
+    for (int i = 0; i < D / 2; i++)
+        acc += cos(d * v->table.pair[i].theta_scaled);
+    return v->table.magnitude * v->table.magnitude * acc / (D / 2);
+}
+
+static void test_score(plot_view *v, plot_figure *f)
 {
     rope_error e;
+    CHECK_INT(v->score_log, 1);                 /* the default: a log distance axis */
+    v->score_log = 0;                           /* the values below are on the linear grid */
     CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, cells(70, 20), f, &e) == 0);
     const plot_series *y = series_named(f, "yarn"), *none = series_named(f, "none");
     CHECK(y && none);
     if (!y || !none)
         return;
-    double mag = 0.1 * log(S) + 1;
-    CHECK_NEAR(y->x[0], 0.0, 0);
-    CHECK_REL(y->y[0], mag * mag, 1e-12);   /* Δ = 0: every pair contributes mag² · 1 */
-    CHECK_REL(none->y[0], 1.0, 1e-12);
-    CHECK_REL(y->x[y->n - 1], 2 * S * LCTX, 1e-12);
-    /* a point checked by the direct sum: s(Δ)/(d/2) = mag²·mean_i cos(Δ θ'_i) */
-    int k = y->n / 3;
-    double acc = 0;
-    for (int i = 0; i < D / 2; i++)
-        acc += cos(y->x[k] * v->table.pair[i].theta_scaled);
-    CHECK_NEAR(y->y[k], mag * mag * acc / (D / 2), 1e-9);
+    /* one point per dot column (70 cells × 2), each the mean of 8 samples of a grid of 140·8 points
+     * from 0 to 2·s·L: the grid is rebuilt here from that definition */
+    int bins = 140, per = PLOT_SCORE_PER_BIN, n = bins * per;
+    CHECK_INT(y->n, bins);
+    double step = 2 * S * LCTX / (n - 1);
+    for (int j = 0; j < bins; j += 23) {
+        double sx = 0, sy = 0;
+        for (int q = 0; q < per; q++) {
+            int k = j * per + q;
+            double d = k == n - 1 ? 2 * S * LCTX : k * step;
+            sx += d;
+            sy += ones_direct(v, d);
+        }
+        CHECK_REL(y->x[j], sx / per, 1e-12);
+        CHECK_NEAR(y->y[j], sy / per, 1e-9);
+    }
+    /* the smoothing removes the oscillation's streaks: past L the mean stays well inside ±1 */
+    for (int j = bins / 2; j < bins; j++)
+        CHECK(fabs(y->y[j]) < 0.5);
+    CHECK(series_named(f, "yarn rel. bound (RoFormer)") != NULL);
     CHECK(marker_labelled(f, "L=4096") && marker_labelled(f, "s·L=32768"));
     CHECK(f->x.lo == 0 && f->x.hi == 2 * S * LCTX && !f->x.log);
+    v->score_log = 1;
+    CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, cells(70, 20), f, &e) == 0);
+    y = series_named(f, "yarn");
+    CHECK(y && f->x.log && f->x.lo == 1 && f->x.hi == 2 * S * LCTX);
+    /* the first log bin: Δ from 1 upward by the grid ratio, the mean of 4 direct sums */
+    if (y) {
+        int nl = bins * PLOT_SCORE_PER_BIN_LOG;
+        double sx = 0, sy = 0;
+        for (int q = 0; q < PLOT_SCORE_PER_BIN_LOG; q++) {
+            double d = pow(2 * S * LCTX, (double)q / (nl - 1));
+            sx += log(d);
+            sy += ones_direct(v, d);
+        }
+        CHECK_REL(y->x[0], exp(sx / PLOT_SCORE_PER_BIN_LOG), 1e-12);
+        CHECK_NEAR(y->y[0], sy / PLOT_SCORE_PER_BIN_LOG, 1e-9);
+    }
 }
 
 static void test_phase(plot_view *v, plot_figure *f)
@@ -193,7 +233,7 @@ static void test_phase(plot_view *v, plot_figure *f)
 
 /* The same panels from a pixel renderer's hint: 800 × 400 px, 8 × 16 px text, 1 px dots. The counts
  * follow from the hint alone: dials in 12-character × 6-line slots with one line kept for the note,
- * four score samples per dot column (capped at 4096), heatmap cells of 2 × 2 dots. */
+ * one score point per dot column (the mean of several samples), heatmap cells of 2 × 2 dots. */
 static void test_pixel_hint(plot_view *v, plot_figure *f)
 {
     rope_error e;
@@ -202,9 +242,11 @@ static void test_pixel_hint(plot_view *v, plot_figure *f)
     CHECK_INT(plot_size_rows(&px), 25);
     CHECK(plot_panel_build(PLOT_PANEL_CLOCKS, v, &px, f, &e) == 0);
     CHECK_INT(f->n_dials, (800 / 96) * ((400 - 16) / 96));        /* 8 × 4 */
+    v->score_log = 0;
     CHECK(plot_panel_build(PLOT_PANEL_SCORE, v, &px, f, &e) == 0);
     const plot_series *y = series_named(f, "yarn");
-    CHECK(y && y->n == 3200);                                     /* 800 dots × 4 */
+    CHECK(y && y->n == 800);                                      /* one point per dot column */
+    v->score_log = 1;
     px.w = 300;
     CHECK(plot_panel_build(PLOT_PANEL_HEATMAP, v, &px, f, &e) == 0);
     CHECK_INT(f->heat[0].nx, (300 - 12 * 8) / 2 / 2);             /* 51 */

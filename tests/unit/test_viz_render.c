@@ -88,7 +88,10 @@ static void test_text(void)
     g.ascii = 1;
     tui_text(&g, 0, 0, 12, "λ·θ×γ…", 0, 0, 0);
     tui_grid_row(&g, 0, row, sizeof row);
-    CHECK(strncmp(row, "l.txg~", 6) == 0);
+    CHECK(strncmp(row, "l.txg...", 8) == 0);          /* … reads as "...", not "~" */
+    tui_text(&g, 0, 0, 12, "2π ≠ 0       ", 0, 0, 0);
+    tui_grid_row(&g, 0, row, sizeof row);
+    CHECK_STR(row, "2pi != 0");                       /* words, not "2p" and "#" */
     char all[64];
     size_t need = tui_grid_text(&g, NULL, 0);
     CHECK(need < sizeof all);

@@ -25,6 +25,14 @@ typedef enum plot_panel_id {
 
 #define PLOT_MAX_SEL 16
 
+/* The score panel's smoothing: one point per dot column (at most PLOT_SCORE_MAX_BINS), each the mean of
+ * PLOT_SCORE_PER_BIN (log axis: _LOG, where each sample costs a cos/sin per pair) consecutive samples
+ * of ropecore's grid (x: their mean Δ, geometric on a log axis); the grid has bins·per points from 0
+ * (log: 1) to 2·max(L, s·L). */
+#define PLOT_SCORE_PER_BIN     8
+#define PLOT_SCORE_PER_BIN_LOG 4
+#define PLOT_SCORE_MAX_BINS 1024
+
 /* How much room a panel has, in the renderer's own length unit ("points": a character cell, a
  * pixel, …), and how big its text and its finest marks are in that unit. Panels decide how densely
  * to sample curves, how many dials fit and how much room labels take from this alone; they never
@@ -82,6 +90,15 @@ int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, 
 int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_heatmap(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+
+/* One line naming the regimes the current method puts the pairs in (the shading of panels 1 and 2):
+ * "s = 1: …" when the method leaves every pair as it is, "linear: every pair interpolated …", YaRN's
+ * betas, llama3's bands. */
+void plot_view_regime_note(const plot_view *v, char *buf, size_t n);
+/* 1 if the other flavor's arithmetic gives pair i a different γ or θ' (beyond float32 rounding). */
+int plot_view_flavor_differs(const plot_view *v, int i);
+/* How many pairs differ under the other flavor (the pair table's ≠ column; the status line). */
+int plot_view_flavor_diffs(const plot_view *v);
 
 /* The pairs the clocks show: the selection, or a spread across the regimes; returns how many
  * (at most max) into out[max]. */

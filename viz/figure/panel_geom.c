@@ -17,19 +17,25 @@ static plot_role regime_role(rope_regime r)
          : r == ROPE_REGIME_BLEND ? PLOT_ROLE_BLEND : PLOT_ROLE_INTERP;
 }
 
-/* One band per run of equal regime in t, spanning [first − ½, last + ½] on the pair axis. */
+/* One band per run of equal regime in t (ropecore's rope_regime_runs: the regimes t's own method puts
+ * the pairs in), spanning [first − ½, last + ½] on the pair axis. */
 static void add_regime_bands(plot_figure *f, const rope_table *t)
 {
-    for (int i = 0; i < t->n_pairs;) {
-        int j = i;
-        while (j + 1 < t->n_pairs && t->pair[j + 1].regime == t->pair[i].regime)
-            j++;
+    rope_regime_run runs[PLOT_MAX_BANDS];
+    int n = rope_regime_runs(t, runs, PLOT_MAX_BANDS);
+    if (n > PLOT_MAX_BANDS)
+        n = PLOT_MAX_BANDS;
+    for (int k = 0; k < n; k++) {
         char label[PLOT_LABEL];
-        rope_regime r = t->pair[i].regime;
-        snprintf(label, sizeof label, "%s %d-%d", r == ROPE_REGIME_EXTRAPOLATE ? "extrap"
-                 : r == ROPE_REGIME_BLEND ? "blend" : "interp", i, j);
-        plot_add_band(f, i - 0.5, j + 0.5, regime_role(t->pair[i].regime), label);
-        i = j + 1;
+        rope_regime r = runs[k].regime;
+        if (n == 1 && r == ROPE_REGIME_EXTRAPOLATE)
+            snprintf(label, sizeof label, "every pair kept %d-%d", runs[k].first, runs[k].last);
+        else if (n == 1 && r == ROPE_REGIME_INTERPOLATE)
+            snprintf(label, sizeof label, "every pair interp %d-%d", runs[k].first, runs[k].last);
+        else
+            snprintf(label, sizeof label, "%s %d-%d", r == ROPE_REGIME_EXTRAPOLATE ? "extrap"
+                     : r == ROPE_REGIME_BLEND ? "blend" : "interp", runs[k].first, runs[k].last);
+        plot_add_band(f, runs[k].first - 0.5, runs[k].last + 0.5, regime_role(r), label);
     }
 }
 
@@ -60,7 +66,7 @@ int plot_panel_wavelength(const plot_view *v, const plot_size *size, plot_figure
     double L = ctx_L(v), sL = ctx_sL(v);
     lo = fmin(lo, L);
     hi = fmax(hi, fmax(L, sL));
-    add_regime_bands(f, &v->yarn);
+    add_regime_bands(f, t);
     char buf[PLOT_LABEL];
     snprintf(buf, sizeof buf, "L=%g", L);
     plot_add_hmarker(f, L, 0, PLOT_ROLE_MARK_CTX, buf);
@@ -70,22 +76,76 @@ int plot_panel_wavelength(const plot_view *v, const plot_size *size, plot_figure
     }
     plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
     plot_axis_fit(&f->y, lo, hi, 1, "λ tokens");
-    snprintf(f->note, sizeof f->note, "shaded: YaRN regimes at beta_fast %g / beta_slow %g",
-             v->params.beta_fast, v->params.beta_slow);
+    plot_view_regime_note(v, f->note, sizeof f->note);
+    return 0;
+}
+
+/* The ramp panel for a method outside the YaRN family: r = L/λ, the method's own γ per pair (what
+ * its table says: 0 = θ/s, 1 = kept), its regimes shaded and, for llama3, its wavelength bands as r
+ * lines (λ > L/low ⇔ r < low: θ/s; λ < L/high ⇔ r > high: kept). */
+static int ramp_other(const plot_view *v, plot_figure *f, rope_error *err)
+{
+    const rope_table *t = &v->table;
+    const rope_params *p = &v->params;
+    int n = t->n_pairs;
+    char name[PLOT_LABEL];
+    plot_series *r = plot_add_series(f, "r", PLOT_ROLE_ORIG, PLOT_LINE, n);
+    snprintf(name, sizeof name, "γ %s", method_name(t->method));
+    plot_series *g = plot_add_series(f, name, PLOT_ROLE_SCALED, PLOT_STEPS, n);
+    if (!r || !g)
+        return rope_fail(err, "ramp panel: figure pool exhausted");
+    double lo = 1.0, hi = 1.0;
+    for (int i = 0; i < n; i++) {
+        r->x[i] = g->x[i] = i;
+        r->y[i] = t->pair[i].r;
+        g->y[i] = t->pair[i].ramp;
+        if (r->y[i] > 0) {
+            lo = fmin(lo, r->y[i]);
+            hi = fmax(hi, r->y[i]);
+        }
+    }
+    g->y2 = 1;
+    g->emphasis = 1;
+    add_regime_bands(f, t);
+    char buf[PLOT_LABEL];
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        kept += t->pair[i].regime == ROPE_REGIME_EXTRAPOLATE;
+    if (t->method == ROPE_LLAMA3) {
+        snprintf(buf, sizeof buf, "high_freq_factor %g", p->high_freq_factor);
+        plot_add_hmarker(f, p->high_freq_factor, 0, PLOT_ROLE_MARK_BETA, buf);
+        snprintf(buf, sizeof buf, "low_freq_factor %g", p->low_freq_factor);
+        plot_add_hmarker(f, p->low_freq_factor, 0, PLOT_ROLE_MARK_BETA, buf);
+        lo = fmin(lo, p->low_freq_factor);
+        hi = fmax(hi, p->high_freq_factor);
+        if (kept < n)
+            snprintf(f->note, sizeof f->note, "llama3: r > %g kept, r < %g gets θ/s, blended between",
+                     p->high_freq_factor, p->low_freq_factor);
+        else
+            plot_view_regime_note(v, f->note, sizeof f->note);
+    } else {
+        plot_view_regime_note(v, f->note, sizeof f->note);
+    }
+    plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
+    plot_axis_fit(&f->y, lo, hi, 1, "r");
+    plot_axis_set(&f->y2, 0.0, 1.0, 0, "γ");
+    f->has_y2 = 1;
     return 0;
 }
 
 int plot_panel_ramp(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
     (void)size;
+    f->kind = PLOT_KIND_XY;
+    snprintf(f->title, sizeof f->title, "rotations r = L/λ and the ramp γ (%s)", method_name(v->table.method));
+    if (!rope_method_is_yarn(v->params.method))
+        return ramp_other(v, f, err);
     const rope_table *y = &v->yarn;
     const rope_params *p = &v->params;
     int n = y->n_pairs, hf = p->flavor == ROPE_FLAVOR_HF;
     /* the betas in effect: Hugging Face reads 0 as "use the default" */
     double beta = hf && p->beta_fast == 0.0 ? 32.0 : p->beta_fast;
     double alpha = hf && p->beta_slow == 0.0 ? 1.0 : p->beta_slow;
-    f->kind = PLOT_KIND_XY;
-    snprintf(f->title, sizeof f->title, "rotations r = L/λ and the ramp γ (%s)", method_name(y->method));
     plot_series *r = plot_add_series(f, "r", PLOT_ROLE_ORIG, PLOT_LINE, n);
     plot_series *paper = plot_add_series(f, "γ(r) paper", PLOT_ROLE_PAPER, PLOT_LINE, n);
     plot_series *code = plot_add_series(f, "γ code", PLOT_ROLE_SCALED, PLOT_STEPS, n);
@@ -147,16 +207,15 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
     (void)size;
     int cur = (int)v->params.method, n = v->table.n_pairs;
     f->kind = PLOT_KIND_XY;
-    snprintf(f->title, sizeof f->title, "per-pair factor θ'/θ, every method (current: %s)", method_name(cur));
+    snprintf(f->title, sizeof f->title, "factor θ'/θ per pair: %s (bold line) and others", method_name(cur));
     double lo = INFINITY, hi = 0.0;
-    /* the current method as bars underneath, then every other method, then the current line */
-    plot_series *bars = plot_add_series(f, "", PLOT_ROLE_SCALED, PLOT_BARS, n);
-    if (!bars)
-        return rope_fail(err, "factor panel: figure pool exhausted");
-    bars->legend = 0;
+    /* a subset that tells the story (plain, PI, NTK, YaRN, Llama 3, LongRoPE when it has lists),
+     * then the current method drawn last as an emphasised line */
+    const unsigned story = (1u << ROPE_NONE) | (1u << ROPE_LINEAR) | (1u << ROPE_NTK) | (1u << ROPE_YARN) |
+                           (1u << ROPE_LLAMA3) | (1u << ROPE_LONGROPE);
     for (int k = 0; k <= ROPE_METHOD_COUNT; k++) {
         int m = k < ROPE_METHOD_COUNT ? k : cur;
-        if ((k < ROPE_METHOD_COUNT && m == cur) || !(v->method_ok & (1u << m)))
+        if ((k < ROPE_METHOD_COUNT && (m == cur || !(story & (1u << m)))) || !(v->method_ok & (1u << m)))
             continue;
         const rope_table *t = &v->method[m];
         char name[PLOT_LABEL];
@@ -173,10 +232,6 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
             s->y[i] = t->pair[i].factor;
             lo = fmin(lo, s->y[i]);
             hi = fmax(hi, s->y[i]);
-            if (m == cur) {
-                bars->x[i] = i;
-                bars->y[i] = s->y[i];
-            }
         }
     }
     double s = v->params.factor;
@@ -190,9 +245,16 @@ int plot_panel_factor(const plot_view *v, const plot_size *size, plot_figure *f,
     if (!(hi > 0.0)) hi = 1.0;
     plot_axis_set(&f->x, 0.0, n > 1 ? n - 1 : 1, 0, "pair d");
     plot_axis_set(&f->y, lo / 1.25, hi * 1.25, 1, "θ'/θ");
-    if (!(v->method_ok & (1u << ROPE_LONGROPE)))
-        snprintf(f->note, sizeof f->note, "longrope hidden: it needs factor lists (preset phi-3-mini-128k)");
+    if (cur == ROPE_DYNAMIC || cur == ROPE_DYNAMIC_YARN) {
+        if (v->params.seq_len > v->params.orig_ctx)
+            snprintf(f->note, sizeof f->note, "%s at seq_len %d: its s stretches with the sequence, here to %.4g",
+                     method_name(cur), v->params.seq_len, v->table.scale);
+        else
+            snprintf(f->note, sizeof f->note, "%s at seq_len %d: s = 1 until the sequence passes L (set seq_len)",
+                     method_name(cur), v->params.seq_len);
+    } else if (!(v->method_ok & (1u << ROPE_LONGROPE)))
+        snprintf(f->note, sizeof f->note, "others: none linear ntk yarn llama3; no longrope lists");
     else
-        snprintf(f->note, sizeof f->note, "length-dependent methods at %d tokens", v->compare_len);
+        snprintf(f->note, sizeof f->note, "others: none linear ntk yarn llama3 longrope");
     return 0;
 }

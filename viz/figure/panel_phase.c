@@ -12,7 +12,7 @@ int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f,
     const rope_table *t = &v->table, *orig = &v->method[ROPE_NONE];
     double p = v->position, L = v->params.orig_ctx;
     f->kind = PLOT_KIND_DIALS;
-    snprintf(f->title, sizeof f->title, "phase at p=%.10g: thin hand original, bold scaled", p);
+    snprintf(f->title, sizeof f->title, "phase at p=%.10g: dotted hand θ, solid hand θ'", p);
     /* dials in a grid, one text line kept for the note */
     int fit = (int)floor(size->w / (PLOT_DIAL_COLS * size->text_w))
             * (int)floor((size->h - size->text_h) / (PLOT_DIAL_ROWS * size->text_h));

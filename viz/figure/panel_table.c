@@ -9,15 +9,6 @@ static const char *regime_short(rope_regime r)
     return r == ROPE_REGIME_EXTRAPOLATE ? "extrap" : r == ROPE_REGIME_BLEND ? "blend" : "interp";
 }
 
-/* The other flavor computes this pair differently: γ or θ' differ beyond float32 rounding. */
-static int flavor_differs(const plot_view *v, int i)
-{
-    if (!v->flavor_alt_ok || i >= v->flavor_alt.n_pairs)
-        return 0;
-    const rope_pair *a = &v->table.pair[i], *b = &v->flavor_alt.pair[i];
-    return fabs(a->ramp - b->ramp) > 1e-6 || fabs(a->theta_scaled - b->theta_scaled) > 1e-6 * a->theta_scaled;
-}
-
 int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
 {
     (void)size;
@@ -48,7 +39,7 @@ int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, 
         snprintf(plot_table_cell(tb, i, C_GAMMA), PLOT_CELL, "%.3f", q->ramp);
         snprintf(plot_table_cell(tb, i, C_REGIME), PLOT_CELL, "%s", regime_short(q->regime));
         snprintf(plot_table_cell(tb, i, C_FACTOR), PLOT_CELL, "%.4g", q->factor);
-        int d = flavor_differs(v, i);
+        int d = plot_view_flavor_differs(v, i);
         diffs += d;
         snprintf(plot_table_cell(tb, i, C_FLAVOR), PLOT_CELL, "%s", d ? "*" : "");
         tb->bar[i] = q->ramp;

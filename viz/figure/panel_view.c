@@ -12,6 +12,7 @@ void plot_view_init(plot_view *v)
     v->position = 1000.0;
     v->score_methods = (1u << ROPE_NONE) | (1u << ROPE_LINEAR);
     v->score_bound = 1;
+    v->score_log = 1; /* the decay and the L / s·L region read on a log distance axis */
 }
 
 static int is_yarn_family(rope_method m)
@@ -77,6 +78,50 @@ int plot_view_compute(plot_view *v, const rope_params *p, rope_error *err)
     if (!(v->position >= 0.0))
         v->position = 0.0;
     return 0;
+}
+
+void plot_view_regime_note(const plot_view *v, char *buf, size_t n)
+{
+    const rope_table *t = &v->table;
+    const rope_params *p = &v->params;
+    const char *name = rope_method_get(t->method)->name;
+    int kept = 0;
+    for (int i = 0; i < t->n_pairs; i++)
+        kept += t->pair[i].regime == ROPE_REGIME_EXTRAPOLATE;
+    if (t->method == ROPE_NONE)
+        snprintf(buf, n, "none: plain RoPE keeps every pair; past L it extrapolates");
+    else if (kept == t->n_pairs && (t->method == ROPE_DYNAMIC || t->method == ROPE_DYNAMIC_YARN))
+        snprintf(buf, n, "%s: s resolves to 1 until seq_len passes L, so every pair is kept", name);
+    else if (kept == t->n_pairs)
+        snprintf(buf, n, "s = 1: %s keeps every pair (plain RoPE); raise the factor", name);
+    else if (t->method == ROPE_LINEAR)
+        snprintf(buf, n, "linear: every pair interpolated, θ' = θ/%g", p->factor);
+    else if (rope_method_is_yarn(t->method))
+        snprintf(buf, n, "shaded: %s regimes, beta_fast %g / beta_slow %g", name, rope_beta_fast(p),
+                 rope_beta_slow(p));
+    else if (t->method == ROPE_LLAMA3)
+        snprintf(buf, n, "shaded: llama3 bands, high_freq_factor %g / low_freq_factor %g", p->high_freq_factor,
+                 p->low_freq_factor);
+    else if (t->method == ROPE_NTK || t->method == ROPE_DYNAMIC)
+        snprintf(buf, n, "shaded: %s, base %.4g: pair 0 kept, the rest move toward θ/s", name, t->base_scaled);
+    else
+        snprintf(buf, n, "shaded: %s regimes from its per-pair factors", name);
+}
+
+int plot_view_flavor_differs(const plot_view *v, int i)
+{
+    if (!v->flavor_alt_ok || i < 0 || i >= v->flavor_alt.n_pairs || i >= v->table.n_pairs)
+        return 0;
+    const rope_pair *a = &v->table.pair[i], *b = &v->flavor_alt.pair[i];
+    return fabs(a->ramp - b->ramp) > 1e-6 || fabs(a->theta_scaled - b->theta_scaled) > 1e-6 * a->theta_scaled;
+}
+
+int plot_view_flavor_diffs(const plot_view *v)
+{
+    int k = 0;
+    for (int i = 0; i < v->table.n_pairs; i++)
+        k += plot_view_flavor_differs(v, i);
+    return k;
 }
 
 int plot_view_clock_pairs(const plot_view *v, int max, int *out)

@@ -131,6 +131,45 @@ static void draw_tooltip(sdl_canvas *c, const sdl_frame *fr)
         sdl_text(c, SDL_FONT_MONO, box.x + 8 * s, box.y + 5 * s + k * lh, lines[k], sdl_role_rgb(PLOT_ROLE_TEXT), 0, 0);
 }
 
+/* The tour's text word-wrapped to width w pixels, at most max lines, drawn downward from y; returns
+ * the lines used (with max 0 it only counts). */
+static int guide_lines(sdl_canvas *c, int x, int y, int w, const char *text, int max, int lh)
+{
+    char line[640];
+    const char *p = text;
+    int k = 0;
+    while (*p && k < max) {
+        while (*p == ' ')
+            p++;
+        size_t best = 0, n = 0;
+        while (p[n]) {
+            size_t e = n;
+            while (p[e] && p[e] != ' ')
+                e++;
+            if (e >= sizeof line)
+                break;
+            memcpy(line, p, e);
+            line[e] = '\0';
+            if (sdl_text_w(c, SDL_FONT_SANS, line) > w && best > 0)
+                break;
+            best = e;
+            n = e;
+            while (p[n] == ' ')
+                n++;
+            if (!p[e])
+                break;
+        }
+        if (best == 0)
+            best = strlen(p) < sizeof line - 1 ? strlen(p) : sizeof line - 1;
+        memcpy(line, p, best);
+        line[best] = '\0';
+        sdl_text(c, SDL_FONT_SANS, x, y + k * lh, line, sdl_role_rgb(PLOT_ROLE_TEXT), 0, w);
+        p += best;
+        k++;
+    }
+    return k;
+}
+
 void sdl_frame_render(sdl_frame *fr, sdl_canvas *c, const tui_chrome *ch, const plot_view *v,
                       sdl_frame_hits *hits)
 {
@@ -155,6 +194,19 @@ void sdl_frame_render(sdl_frame *fr, sdl_canvas *c, const tui_chrome *ch, const 
                  sdl_role_rgb(ch->message_error ? PLOT_ROLE_WARN : PLOT_ROLE_MARK_CTX), 0, W - 20 * s);
     else
         sdl_text(c, SDL_FONT_SANS, 10 * s, ym, ch->hints, sdl_role_rgb(PLOT_ROLE_DIM), 0, W - 20 * s);
+    /* the live lint line and the tour's box (tui_screen.c draws the same in the terminal) */
+    if (ch->lint[0]) {
+        ys -= lh + 2 * s;
+        sdl_fill(c, (SDL_Rect){ 0, ys - 3 * s, W, lh + 2 * s }, 0xFF000000u | 0x1F222A);
+        sdl_text(c, ch->lint_warn ? SDL_FONT_BOLD : SDL_FONT_SANS, 10 * s, ys, ch->lint,
+                 sdl_role_rgb(ch->lint_warn ? PLOT_ROLE_WARN : PLOT_ROLE_DIM), 0, W - 20 * s);
+    }
+    if (ch->guide_title[0]) {
+        ys -= 4 * (lh + 2 * s);
+        sdl_fill(c, (SDL_Rect){ 0, ys - 3 * s, W, 4 * (lh + 2 * s) }, 0xFF000000u | 0x262A33u);
+        sdl_text(c, SDL_FONT_BOLD, 10 * s, ys, ch->guide_title, sdl_role_rgb(PLOT_ROLE_ACCENT), 0, W - 20 * s);
+        guide_lines(c, 24 * s, ys + lh + 2 * s, W - 34 * s, ch->guide, 3, lh + 2 * s);
+    }
 
     SDL_Rect area = { 4 * s, top, W - 8 * s, ys - 6 * s - top }, rect[PLOT_PANEL_COUNT];
     if (area.w < 40 || area.h < 40)

@@ -93,5 +93,5 @@ void tui_draw_heatmap(tui_grid *g, tui_rect in, const plot_figure *f, const tui_
         draw_one(g, m, f, &f->heat[k], st, in.y + 1, m.y + m.h);
     }
     if (note)
-        tui_text(g, in.x, in.y + in.h - 1, in.w, f->note, tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
+        tui_text_fit(g, in.x, in.y + in.h - 1, in.w, f->note, tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
 }

@@ -127,9 +127,37 @@ static void draw_bands(tui_grid *g, const tui_xy_layout *L, const plot_figure *f
     }
 }
 
+/* Places a vertical marker's label on row y: right of the ▾ when it fits, else left of it, never
+ * past the area's edges; returns 0 when it would overlap cells already used on that row
+ * (used[A->w], one flag per column), leaving nothing drawn. */
+static int place_vlabel(tui_grid *g, const tui_rect *A, int y, int c, const char *label, uint32_t fg,
+                        unsigned char *used, int mark)
+{
+    int len = tui_text_width(label), x0;
+    if (len + 1 > A->w)
+        len = A->w - 1;
+    if (c + 1 + len <= A->w)
+        x0 = c;                 /* ▾ then the label */
+    else
+        x0 = c - len;           /* the label then ▾ */
+    if (x0 < 0)
+        x0 = 0;
+    for (int k = x0; k <= x0 + len && k < A->w; k++)
+        if (used[k])
+            return 0;
+    for (int k = x0; k <= x0 + len && k < A->w; k++)
+        used[k] = 1;
+    if (mark)
+        tui_put(g, A->x + c, y, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
+    tui_text(g, A->x + (x0 == c ? c + 1 : x0), y, len, label, fg, TUI_DEFAULT, TUI_BOLD);
+    return 1;
+}
+
 static void draw_markers(tui_grid *g, const tui_xy_layout *L, const plot_figure *f, int labels)
 {
     const tui_rect *A = &L->area;
+    unsigned char used[2][512];
+    memset(used, 0, sizeof used);
     for (int i = 0; i < f->n_markers; i++) {
         const plot_marker *m = &f->markers[i];
         uint32_t fg = tui_role_rgb(m->role);
@@ -142,13 +170,11 @@ static void draw_markers(tui_grid *g, const tui_xy_layout *L, const plot_figure 
                     tui_cell *cell = tui_grid_at(g, A->x + c, y);
                     tui_put(g, A->x + c, y, 0x2506, fg, cell ? cell->bg : TUI_DEFAULT, 0);
                 }
-            } else if (L->vlabel_row >= 0) {
-                int len = tui_text_width(m->label), x = A->x + c;
-                tui_put(g, x, L->vlabel_row, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
-                if (c + 1 + len <= A->w)
-                    tui_text(g, x + 1, L->vlabel_row, len, m->label, fg, TUI_DEFAULT, TUI_BOLD);
-                else
-                    tui_text(g, x - len, L->vlabel_row, len, m->label, fg, TUI_DEFAULT, TUI_BOLD);
+            } else if (L->vlabel_row >= 0 && A->w <= 512) {
+                /* labels never merge: a label that would touch another goes to the plot's first row */
+                if (!place_vlabel(g, A, L->vlabel_row, c, m->label, fg, used[0], 1) &&
+                    place_vlabel(g, A, A->y, c, m->label, fg, used[1], 1))
+                    tui_put(g, A->x + c, L->vlabel_row, 0x25BE, fg, TUI_DEFAULT, TUI_BOLD);
             }
             continue;
         }
@@ -284,6 +310,58 @@ static void draw_series(tui_grid *g, const tui_xy_layout *L, const plot_figure *
     tui_canvas_free(&cv);
 }
 
+/* Without colour every braille curve looks alike: each line series then gets its own mark,
+ * stamped on the curve every few columns (offset per series so marks do not pile up) and shown in
+ * the legend. -1: no mark (colour is on, or the series is not a drawn line). */
+static int mono_mark(const plot_figure *f, const tui_style *st, int s)
+{
+    if (st->mode != TUI_COLOR_MONO || f->series[s].style == PLOT_BARS)
+        return -1;
+    int k = 0, lines = 0;
+    for (int i = 0; i < f->n_series; i++)
+        if (f->series[i].style != PLOT_BARS && f->series[i].legend && f->series[i].name[0]) {
+            if (i < s)
+                k++;
+            lines++;
+        }
+    return lines > 1 && f->series[s].legend && f->series[s].name[0] ? k : -1;
+}
+
+static uint32_t mark_glyph(int k, int ascii)
+{
+    static const uint32_t uni[] = { 0x25CF, 0x25CB, 0x25C6, 0x25C7, 0x25B2, 0x25B3, 0x25A0, 0x25A1, 0x2605, 0x2606,
+                                    0x00D7, '+', 0x2666, 0x2660, 0x2663, 0x2665 };
+    static const char asc[] = "ox+#@%&=$ABCDEF";
+    return ascii ? (uint32_t)(unsigned char)asc[k % 15] : uni[k % 16];
+}
+
+static void draw_mono_marks(tui_grid *g, const tui_xy_layout *L, const plot_figure *f, const tui_style *st)
+{
+    const tui_rect *A = &L->area;
+    int stride = 9;
+    for (int s = 0; s < f->n_series; s++) {
+        int k = mono_mark(f, st, s);
+        const plot_series *ser = &f->series[s];
+        if (k < 0 || ser->n < 1)
+            continue;
+        const plot_axis *ay = ser->y2 ? &f->y2 : &f->y;
+        for (int c = 1 + (k * 3) % stride; c < A->w; c += stride) {
+            double xv = column_value(&f->x, c, A->w);
+            int best = -1;
+            for (int i = 0; i < ser->n; i++)
+                if (isfinite(ser->y[i]) && (best < 0 || fabs(ser->x[i] - xv) < fabs(ser->x[best] - xv)))
+                    best = i;
+            if (best < 0)
+                continue;
+            int r = plot_axis_row(ay, ser->y[best], A->h);
+            if (r < 0 || r >= A->h || plot_axis_cell(&f->x, ser->x[best], A->w) != c)
+                continue;
+            tui_put(g, A->x + c, A->y + r, mark_glyph(k, st->ascii), TUI_DEFAULT, TUI_DEFAULT,
+                    ser->emphasis ? TUI_BOLD : 0);
+        }
+    }
+}
+
 static void draw_axes(tui_grid *g, const tui_xy_layout *L, const plot_figure *f)
 {
     const tui_rect *A = &L->area;
@@ -351,7 +429,7 @@ static void draw_axes(tui_grid *g, const tui_xy_layout *L, const plot_figure *f)
     }
 }
 
-static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const plot_figure *f)
+static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const plot_figure *f, const tui_style *st)
 {
     uint32_t tx = tui_role_rgb(PLOT_ROLE_DIM);
     if (L->info_row >= 0) {
@@ -381,13 +459,16 @@ static void draw_footer(tui_grid *g, tui_rect in, const tui_xy_layout *L, const 
             int y = L->legend_row + row;
             uint32_t fg = tui_role_rgb(ser->role);
             uint32_t sw = ser->style == PLOT_STEPS ? 0x2510 : ser->emphasis ? 0x2501 : 0x2500;
+            int mk = mono_mark(f, st, s);
+            if (mk >= 0)
+                sw = mark_glyph(mk, st->ascii);
             tui_put(g, x, y, sw, fg, TUI_DEFAULT, TUI_BOLD);
             tui_text(g, x + 2, y, in.x + in.w - x - 2, ser->name, fg, TUI_DEFAULT, ser->emphasis ? TUI_BOLD : 0);
             x += w;
         }
     }
     if (L->note_row >= 0)
-        tui_text(g, in.x, L->note_row, in.w, f->note, tx, TUI_DEFAULT, 0);
+        tui_text_fit(g, in.x, L->note_row, in.w, f->note, tx, TUI_DEFAULT, 0);
 }
 
 void tui_draw_xy(tui_grid *g, tui_rect in, const plot_figure *f, const tui_style *st)
@@ -398,7 +479,8 @@ void tui_draw_xy(tui_grid *g, tui_rect in, const plot_figure *f, const tui_style
     draw_markers(g, &L, f, 0);
     draw_bars(g, &L, f, st);
     draw_series(g, &L, f, st);
+    draw_mono_marks(g, &L, f, st);
     draw_markers(g, &L, f, 1);
     draw_axes(g, &L, f);
-    draw_footer(g, in, &L, f);
+    draw_footer(g, in, &L, f, st);
 }

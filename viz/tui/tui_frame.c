@@ -35,7 +35,7 @@ void tui_draw_frame(tui_grid *g, tui_rect r, const char *title, int focused, con
     if (title && *title && r.w > 6) {
         int x = r.x + 2;
         x += tui_text(g, x, r.y, 1, " ", col, TUI_DEFAULT, attr);
-        x += tui_text(g, x, r.y, r.w - 6, title, focused ? col : tui_role_rgb(PLOT_ROLE_TEXT), TUI_DEFAULT,
+        x += tui_text_fit(g, x, r.y, r.w - 6, title, focused ? col : tui_role_rgb(PLOT_ROLE_TEXT), TUI_DEFAULT,
                       TUI_BOLD);
         tui_text(g, x, r.y, 1, " ", col, TUI_DEFAULT, attr);
     }

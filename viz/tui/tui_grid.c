@@ -1,5 +1,6 @@
 /* viz/tui/tui_grid.c — the character-cell canvas: clipping writes, UTF-8 decoding, ASCII
  * transliteration and plain-text extraction (see tui_grid.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tui_grid.h"
@@ -147,15 +148,80 @@ char tui_ascii_of(uint32_t cp)
     return '?';
 }
 
+/* The ASCII words for symbols one letter would misread; NULL for the rest. */
+static const char *ascii_word(uint32_t cp)
+{
+    switch (cp) {
+    case 0x03C0: return "pi";
+    case 0x2026: return "...";
+    case 0x2260: return "!=";
+    case 0x2264: return "<=";
+    case 0x2265: return ">=";
+    case 0x2192: return "->";
+    default: return NULL;
+    }
+}
+
 int tui_text(tui_grid *g, int x, int y, int maxw, const char *s, uint32_t fg, uint32_t bg, uint8_t attr)
 {
     int n = 0;
     while (s && *s && n < maxw) {
         uint32_t cp = tui_utf8_next(&s);
+        const char *w = g->ascii ? ascii_word(cp) : NULL;
+        if (w) {
+            for (; *w && n < maxw; w++, n++)
+                tui_put(g, x + n, y, (uint32_t)(unsigned char)*w, fg, bg, attr);
+            continue;
+        }
         tui_put(g, x + n, y, cp, fg, bg, attr);
         n++;
     }
     return n;
+}
+
+int tui_text_fit(tui_grid *g, int x, int y, int maxw, const char *s, uint32_t fg, uint32_t bg, uint8_t attr)
+{
+    if (!s || maxw < 1)
+        return 0;
+    if (tui_text_width(s) <= maxw)
+        return tui_text(g, x, y, maxw, s, fg, bg, attr);
+    /* the longest prefix ending before a space that leaves room for "…" */
+    char buf[512];
+    size_t len = strlen(s) < sizeof buf - 4 ? strlen(s) : sizeof buf - 4;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    size_t cut = 0;
+    const char *p = buf;
+    int col = 0;
+    while (*p && col <= maxw - 2) { /* the prefix before a space at column col, then " …" */
+        if (*p == ' ')
+            cut = (size_t)(p - buf);
+        tui_utf8_next(&p);
+        col++;
+    }
+    buf[cut] = '\0';
+    /* an opening bracket whose closing one was cut goes too: "(0 …" would read as a number */
+    char *open = strrchr(buf, '(');
+    if (open && !strchr(open, ')'))
+        *open = '\0';
+    /* drop what would dangle before the "…": spaces, an opening bracket, separators */
+    for (;;) {
+        size_t n = strlen(buf);
+        if (n > 0 && strchr(" (:,=;", buf[n - 1])) {
+            buf[n - 1] = '\0';
+        } else if (n >= 2 && !strcmp(buf + n - 2, "\xc2\xb7")) { /* · */
+            buf[n - 2] = '\0';
+        } else if (n >= 3 && (!strcmp(buf + n - 3, "\xe2\x80\x94") || !strcmp(buf + n - 3, "\xe2\x80\xa6"))) {
+            buf[n - 3] = '\0'; /* — … */
+        } else {
+            break;
+        }
+    }
+    if (!buf[0] && maxw > 1)
+        return tui_text(g, x, y, maxw, "…", fg, bg, attr);
+    size_t n = strlen(buf);
+    snprintf(buf + n, sizeof buf - n, " …");
+    return tui_text(g, x, y, maxw, buf, fg, bg, attr);
 }
 
 void tui_fill(tui_grid *g, tui_rect r, uint32_t ch, uint32_t fg, uint32_t bg, uint8_t attr)

@@ -38,8 +38,13 @@ tui_cell *tui_grid_at(tui_grid *g, int x, int y);             /* NULL when outsi
 const tui_cell *tui_grid_cell(const tui_grid *g, int x, int y);
 
 void tui_put(tui_grid *g, int x, int y, uint32_t ch, uint32_t fg, uint32_t bg, uint8_t attr);
-/* Writes UTF-8 text from (x, y), at most maxw columns; returns the columns written. */
+/* Writes UTF-8 text from (x, y), at most maxw columns; returns the columns written. In ASCII mode a
+ * few symbols become words rather than one look-alike letter: π "pi", … "...", ≠ "!=", ≤ "<=",
+ * ≥ ">=", → "->" (so 2π reads "2pi"). */
 int  tui_text(tui_grid *g, int x, int y, int maxw, const char *s, uint32_t fg, uint32_t bg, uint8_t attr);
+/* tui_text for text that may not fit: when it is wider than maxw it is cut at the last word boundary
+ * that fits (never inside a number or a word; trailing "(", ":", "·" dropped) and ends with "…". */
+int  tui_text_fit(tui_grid *g, int x, int y, int maxw, const char *s, uint32_t fg, uint32_t bg, uint8_t attr);
 void tui_fill(tui_grid *g, tui_rect r, uint32_t ch, uint32_t fg, uint32_t bg, uint8_t attr);
 void tui_set_bg(tui_grid *g, tui_rect r, uint32_t bg);
 

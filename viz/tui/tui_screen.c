@@ -179,6 +179,61 @@ static int draw_status(tui_grid *g, int below, const char *status)
     return below - 2;
 }
 
+/* Word-wraps text into at most max lines of width w (UTF-8, one cell per code point); returns how
+ * many lines were written into lines[max][n]. The last line ends with "…" when text is cut. */
+static int wrap_text(const char *text, int w, int max, char lines[][320])
+{
+    int k = 0;
+    const char *p = text;
+    while (*p && k < max) {
+        while (*p == ' ')
+            p++;
+        const char *q = p, *cut = NULL;
+        int col = 0;
+        while (*q && col < w) {
+            if (*q == ' ')
+                cut = q;
+            tui_utf8_next(&q);
+            col++;
+        }
+        if (!*q)
+            cut = q;
+        else if (!cut || cut == p)
+            cut = q; /* one word longer than the line */
+        size_t n = (size_t)(cut - p) < 319 ? (size_t)(cut - p) : 319;
+        memcpy(lines[k], p, n);
+        lines[k][n] = '\0';
+        k++;
+        p = cut;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p && k > 0) { /* cut short: say so */
+        size_t n = strlen(lines[k - 1]);
+        while (n > 0 && tui_text_width(lines[k - 1]) > w - 1) {
+            do n--; while (n > 0 && ((unsigned char)lines[k - 1][n] & 0xC0) == 0x80);
+            lines[k - 1][n] = '\0';
+        }
+        snprintf(lines[k - 1] + n, 320 - n, "…");
+    }
+    return k;
+}
+
+/* The tour's box (title line + wrapped text) ending above row `below`; returns its first row. */
+static int draw_guide(tui_grid *g, int below, const tui_chrome *c, int max_lines)
+{
+    char lines[4][320];
+    if (max_lines > 4) max_lines = 4;
+    if (max_lines < 1) return below;
+    int n = wrap_text(c->guide, g->w - 4, max_lines, lines);
+    int y0 = below - 1 - n;
+    uint32_t acc = tui_role_rgb(PLOT_ROLE_ACCENT), text = tui_role_rgb(PLOT_ROLE_TEXT);
+    tui_text(g, 1, y0, g->w - 2, c->guide_title, acc, TUI_DEFAULT, TUI_BOLD | TUI_UNDERLINE);
+    for (int i = 0; i < n; i++)
+        tui_text(g, 3, y0 + 1 + i, g->w - 4, lines[i], text, TUI_DEFAULT, 0);
+    return y0;
+}
+
 plot_size tui_size_hint(int cols, int rows)
 {
     return (plot_size){ .w = cols, .h = rows, .text_w = 1.0, .text_h = 1.0, .dot_w = 0.5, .dot_h = 0.25 };
@@ -215,9 +270,34 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
     else
         tui_text(g, 1, ym, g->w - 2, c->hints, tui_role_rgb(PLOT_ROLE_DIM), TUI_DEFAULT, 0);
 
-    /* panels */
+    /* the live lint line and the tour's box, above the status, while panels keep ≥ 12 rows */
+    if (c->lint[0] && ys - top > 13) {
+        ys--;
+        tui_text(g, 1, ys, g->w - 2, c->lint, tui_role_rgb(c->lint_warn ? PLOT_ROLE_WARN : PLOT_ROLE_DIM),
+                 TUI_DEFAULT, c->lint_warn ? TUI_BOLD : 0);
+    }
+    if (c->guide_title[0]) {
+        int room = ys - top - 12 - 1;
+        ys = draw_guide(g, ys, c, room < 1 ? 1 : room > 3 ? 3 : room);
+    }
+
+    /* panels; when some do not fit, one line says which and how to reach them */
     tui_rect area = { 0, top, g->w, ys - top };
     hits->shown = tui_layout_panels(area, c->visible, c->focus_panel, c->zoom, hits->panel);
+    unsigned hidden = c->visible & ~hits->shown;
+    if (hidden && area.h > 8) {
+        area.h--;
+        hits->shown = tui_layout_panels(area, c->visible, c->focus_panel, c->zoom, hits->panel);
+        hidden = c->visible & ~hits->shown;
+        char line[320];
+        int n = snprintf(line, sizeof line, "%s", c->zoom ? "zoomed; also shown:" : "hidden:");
+        for (int id = 0; id < PLOT_PANEL_COUNT && n < (int)sizeof line - 40; id++)
+            if (hidden & (1u << id))
+                n += snprintf(line + n, sizeof line - (size_t)n, " %d %s", id + 1, plot_panel_name((plot_panel_id)id));
+        snprintf(line + n, sizeof line - (size_t)n, "%s", c->zoom ? " · z or Esc unzooms"
+                 : " · Tab pages to them · z zooms one · digits hide others · a larger terminal shows all");
+        tui_text_fit(g, 1, area.y + area.h, g->w - 2, line, tui_role_rgb(PLOT_ROLE_MARK_BETA), TUI_DEFAULT, 0);
+    }
     for (int id = 0; id < PLOT_PANEL_COUNT; id++) {
         if (!(hits->shown & (1u << id)))
             continue;

@@ -43,6 +43,10 @@ typedef struct tui_chrome {
     int  message_error;
     char prompt[360];                /* non-empty: an input line replaces the message ("factor = 16_") */
     char hints[240];
+    char guide_title[160];           /* non-empty: the tour's box above the status ("tour 3/11 · …") */
+    char guide[640];                 /* its text, wrapped at word boundaries to the width (≤ 4 lines) */
+    char lint[320];                  /* non-empty: the live lint line above the status */
+    int  lint_warn;                  /* 1: drawn as a warning (a warn or error finding) */
     unsigned visible;                /* bit per plot_panel_id */
     int  focus_panel;
     int  zoom;
