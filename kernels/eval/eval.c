@@ -15,8 +15,8 @@ double eval_logprob(const float *logits, int n_vocab, int target)
     return (double)logits[target] - mx - log(sum);
 }
 
-int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
-             double *loss_pos, eval_progress progress, void *u, rope_error *err)
+static int ppl_run(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+                   double *loss_pos, eval_progress progress, void *u, int per_block, rope_error *err)
 {
     int max_chunks = o->max_chunks, block = o->block > 0 && o->block < ctx ? o->block : ctx;
     memset(r, 0, sizeof *r);
@@ -36,6 +36,7 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
     double sum = 0.0, sum2 = 0.0;
     long count = 0;
     if (loss_pos) memset(loss_pos, 0, (size_t)(ctx - 1) * sizeof *loss_pos);
+    int per_chunk = (ctx + block - 1) / block;
     for (int k = 0; k < n_chunks; k++) {
         const int *tk = tok + (long)k * ctx;
         model_ctx_reset(c);
@@ -52,8 +53,11 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
                     count++;
                 }
             }
+            if (per_block && progress &&
+                progress(u, k * per_chunk + at / block + 1, n_chunks * per_chunk))
+                return rope_fail(err, "cancelled");
         }
-        if (progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
+        if (!per_block && progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
     }
     model_ctx_reset(c);
     r->n_chunks = n_chunks;
@@ -63,6 +67,18 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
     r->nll_stderr = count > 1 && var > 0 ? sqrt(var / (double)(count - 1)) : 0.0;
     r->ppl = exp(r->nll);
     return 0;
+}
+
+int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+             double *loss_pos, eval_progress progress, void *u, rope_error *err)
+{
+    return ppl_run(c, tok, n, ctx, o, r, loss_pos, progress, u, 0, err);
+}
+
+int eval_ppl_blocks(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+                    double *loss_pos, eval_progress progress, void *u, rope_error *err)
+{
+    return ppl_run(c, tok, n, ctx, o, r, loss_pos, progress, u, 1, err);
 }
 
 void eval_segments(const double *loss, int n, int n_seg, double *seg)
@@ -162,6 +178,12 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
 
 int eval_greedy(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, rope_error *err)
 {
+    return eval_greedy_lp(c, prompt, n_prompt, n_gen, out, NULL, err);
+}
+
+int eval_greedy_lp(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, double *lp,
+                   rope_error *err)
+{
     if (n_prompt < 1) return rope_fail(err, "greedy continuation needs a prompt of at least one token");
     if (n_gen < 0 || (long)n_prompt + n_gen - 1 > c->cp.n_ctx)
         return rope_fail(err, "a prompt of %d tokens and %d generated need a context of %d; it holds %d", n_prompt,
@@ -175,6 +197,7 @@ int eval_greedy(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *o
         for (int v = 1; v < V; v++)
             if (lg[v] > lg[best]) best = v;
         out[k] = best;
+        if (lp) lp[k] = eval_logprob(lg, V, best);
         if (k + 1 < n_gen && model_eval(c, &best, 1, err)) return -1;
     }
     return 0;
