@@ -9,6 +9,7 @@
 #define TUI_APP_H
 
 #include "lab.h"
+#include "live_model.h"
 #include "tui_keys.h"
 #include "tui_screen.h"
 #include "worker.h"
@@ -21,7 +22,8 @@ typedef enum tui_mode {
     TUI_MODE_EXPORT,     /* typing the export file name */
     TUI_MODE_CONFIRM,    /* the export file exists: overwrite? */
     TUI_MODE_HELP,
-    TUI_MODE_PRESETS
+    TUI_MODE_PRESETS,
+    TUI_MODE_PROMPT      /* typing the model panel's continuation prompt */
 } tui_mode;
 
 typedef struct tui_app {
@@ -41,14 +43,32 @@ typedef struct tui_app {
     int        score_set;      /* which methods the score panel compares (cycled with c) */
     worker    *jobs;           /* background jobs (not owned); NULL: none */
     int        quit;
+    /* the model panel (live_model.h) */
+    live_src  *live;           /* the model and passage (owned, used by the worker only); NULL: off */
+    live_opts  lopt;           /* comparison method, passkey, prompt, layer/head */
+    int        lview;          /* the sub-view shown unzoomed (plot_model_view) */
+    unsigned   lopt_ver, lopt_sent;   /* bumped on every option change / the version last submitted */
+    unsigned long live_sent;   /* generation of the chain last started, 0 none */
+    int        live_stage;     /* stage running, -1 none */
+    double     live_t0;        /* when it started, monotonic seconds */
+    int        live_waiting;   /* inside <Wait>: synchronous workers run jobs too */
+    plot_model idle_pm;        /* what the panel shows before any result */
 } tui_app;
 
 int  tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_error *err);
+/* Turns the model panel on: model_path NULL = the embedded model, text_path NULL = the held-out
+ * passage (both strings must outlive the app). Loading happens in the first background job. */
+int  tui_app_live(tui_app *a, const char *model_path, const char *text_path, int threads, rope_error *err);
 void tui_app_free(tui_app *a);
 void tui_app_handle(tui_app *a, const tui_event *ev);
 /* Hands a finished background job (if any) to the lab's live part; 1 if one arrived. Call it when
  * the worker's wake fd is readable, and after each event in synchronous mode. */
 int  tui_app_collect(tui_app *a);
+/* Starts the model panel's jobs for the current parameters if they are not running yet (called by
+ * tui_app_handle and tui_app_collect; in synchronous mode only inside <Wait>). */
+void tui_app_live_kick(tui_app *a);
+/* <Wait>: runs or waits for every background job until none is left. */
+void tui_app_wait(tui_app *a);
 /* Refreshes a->chrome from the state (call before every render). */
 void tui_app_chrome(tui_app *a);
 

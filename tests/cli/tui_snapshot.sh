@@ -180,7 +180,7 @@ for k in "quit" "export every format to a file" "zoom the focused panel" "change
 done
 lacks "keys · Esc closes" $llama2 --keys '?<Esc>'
 has "score panel compares every method" $llama2 --keys 'cc'
-has "log Δ axis" $llama2 --keys 'l'
+has "log Δ axis" $llama2 --keys '8l'
 if "$bin" freqs --preset llama-2-7b >/dev/null 2>&1; then
   has "preset " $llama2 --keys ']'
   has "presets (" $llama2 --keys 'p'

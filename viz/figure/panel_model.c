@@ -31,7 +31,7 @@ static void fmt_ppl(double v, unsigned long stamp, char *buf, size_t n)
 /* The title: the sub-view, the model and passage, "stale" when a part is. */
 static void title(plot_figure *f, const plot_model *m, const char *what, int is_stale)
 {
-    snprintf(f->title, sizeof f->title, "model · %.40s%.3s%.30s%.8s", what, m->source[0] ? " · " : "", m->source,
+    snprintf(f->title, sizeof f->title, "model · %.36s%.3s%.36s%.8s", what, m->source[0] ? " · " : "", m->source,
              is_stale ? " · stale" : "");
 }
 
@@ -45,9 +45,9 @@ static int loss_view(const plot_model *m, double w_chars, plot_figure *f, rope_e
 {
     f->kind = PLOT_KIND_XY;
     int any_stale = 0, n = m->n_loss;
-    int bins = (int)(2 * w_chars);
+    int bins = (int)(w_chars / 2); /* per-token loss is noisy: a mean over ~s·L/64 tokens per point */
     if (bins < 16) bins = 16;
-    if (bins > 1024) bins = 1024;
+    if (bins > 128) bins = 128;
     if (n > 1 && bins > n) bins = n;
     double lo_y = INFINITY, hi_y = -INFINITY;
     /* plain RoPE and the comparison first, the current method on top */
