@@ -467,6 +467,32 @@ static int stage_passkey(live_job *j, worker_progress_fn fn, void *fctx, rope_er
     return 0;
 }
 
+/* Greedy continuation as eval_greedy (first maximum wins), in blocks of 512 prompt tokens and then
+ * token by token, asking the progress callback between them so a new request cancels it at once. */
+static int greedy(live_src *s, const int *prompt, int n_prompt, int n_gen, int *out, double *lp,
+                  worker_progress_fn fn, void *fctx, double base, const char *what, rope_error *err)
+{
+    model_ctx *c = &s->ctx;
+    int V = c->m->hp.n_vocab;
+    model_ctx_reset(c);
+    for (int at = 0; at < n_prompt; at += 512) {
+        int nb = n_prompt - at < 512 ? n_prompt - at : 512;
+        if (model_eval(c, prompt + at, nb, err)) return -1;
+        if (fn && fn(fctx, base + 0.4 * (at + nb) / n_prompt, what)) return rope_fail(err, "cancelled");
+    }
+    for (int k = 0; k < n_gen; k++) {
+        const float *lg = model_logits(c, c->n_logits - 1);
+        int best = 0;
+        for (int v = 1; v < V; v++)
+            if (lg[v] > lg[best]) best = v;
+        out[k] = best;
+        lp[k] = eval_logprob(lg, V, best);
+        if (fn && fn(fctx, base + 0.4 + 0.1 * (k + 1) / n_gen, what)) return rope_fail(err, "cancelled");
+        if (k + 1 < n_gen && model_eval(c, &best, 1, err)) return -1;
+    }
+    return 0;
+}
+
 static int stage_gen(live_job *j, worker_progress_fn fn, void *fctx, rope_error *err)
 {
     live_src *s = j->src;
@@ -493,7 +519,8 @@ static int stage_gen(live_job *j, worker_progress_fn fn, void *fctx, rope_error 
         snprintf(what, sizeof what, "continuation under %s", rope_method_get(gm[k])->name);
         if (fn && fn(fctx, 0.5 * k, what)) { rc = rope_fail(err, "cancelled"); break; }
         int out[PLOT_MODEL_GEN];
-        if (need_ctx(s, C + P + G, &q, err) || eval_greedy_lp(&s->ctx, prompt, C + P, G, out, m->gen_lp[k], err)) {
+        if (need_ctx(s, C + P + G, &q, err) || greedy(s, prompt, C + P, G, out, m->gen_lp[k], fn, fctx, 0.5 * k,
+                                                        what, err)) {
             rc = -1;
             break;
         }

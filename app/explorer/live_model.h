@@ -10,7 +10,7 @@
  * reused and stamped current (so a β change re-runs only the methods β affects); a part of the same
  * method under other parameters is kept with its old stamp (drawn stale); anything else is dropped.
  * Every evaluation is the library's own (eval_ppl_blocks, eval_decay, eval_passkey_run,
- * eval_greedy_lp), so the numbers equal the commands': ppl at L is `ropescope ppl --ctx L
+ * and a greedy loop like eval_greedy that keeps each token's log-prob), so the numbers equal the commands': ppl at L is `ropescope ppl --ctx L
  * --max-chunks 1 --score all`, at s·L the same with --ctx s·L. Nothing prints or exits. */
 #ifndef LIVE_MODEL_H
 #define LIVE_MODEL_H

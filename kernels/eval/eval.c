@@ -178,12 +178,6 @@ int eval_sweep(model_ctx *c, const rope_params *base, const rope_method *methods
 
 int eval_greedy(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, rope_error *err)
 {
-    return eval_greedy_lp(c, prompt, n_prompt, n_gen, out, NULL, err);
-}
-
-int eval_greedy_lp(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, double *lp,
-                   rope_error *err)
-{
     if (n_prompt < 1) return rope_fail(err, "greedy continuation needs a prompt of at least one token");
     if (n_gen < 0 || (long)n_prompt + n_gen - 1 > c->cp.n_ctx)
         return rope_fail(err, "a prompt of %d tokens and %d generated need a context of %d; it holds %d", n_prompt,
@@ -197,7 +191,6 @@ int eval_greedy_lp(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int
         for (int v = 1; v < V; v++)
             if (lg[v] > lg[best]) best = v;
         out[k] = best;
-        if (lp) lp[k] = eval_logprob(lg, V, best);
         if (k + 1 < n_gen && model_eval(c, &best, 1, err)) return -1;
     }
     return 0;

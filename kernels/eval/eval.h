@@ -193,10 +193,6 @@ void eval_passkey_study_free(eval_passkey_study *r);
  * (first maximum wins). Needs n_prompt + n_gen − 1 <= n_ctx. */
 int eval_greedy(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, rope_error *err);
 
-/* eval_greedy that also gives lp[k] = log P(out[k] | everything before it), nats ([n_gen]). */
-int eval_greedy_lp(model_ctx *c, const int *prompt, int n_prompt, int n_gen, int *out, double *lp,
-                   rope_error *err);
-
 /* log softmax(logits)[target] in double, logits [n_vocab]. */
 double eval_logprob(const float *logits, int n_vocab, int target);
 

@@ -31,7 +31,7 @@ static void fmt_ppl(double v, unsigned long stamp, char *buf, size_t n)
 /* The title: the sub-view, the model and passage, "stale" when a part is. */
 static void title(plot_figure *f, const plot_model *m, const char *what, int is_stale)
 {
-    snprintf(f->title, sizeof f->title, "model · %.36s%.3s%.36s%.8s", what, m->source[0] ? " · " : "", m->source,
+    snprintf(f->title, sizeof f->title, "model · %.40s%.4s%.32s%.8s", what, m->source[0] ? " · " : "", m->source,
              is_stale ? " · stale" : "");
 }
 
@@ -153,9 +153,9 @@ static int attn_view(const plot_model *m, const rope_table *t, double w_chars, p
         snprintf(buf, sizeof buf, "L=%d", m->L);
         plot_add_vmarker(f, m->L, PLOT_ROLE_MARK_CTX, buf);
     }
-    if (m->sL > m->L && m->sL <= hi) {
+    if (m->sL > m->L && m->sL <= hi + 1) { /* the window's last distance is s·L − 1 */
         snprintf(buf, sizeof buf, "s·L=%d", m->sL);
-        plot_add_vmarker(f, m->sL, PLOT_ROLE_MARK_EXT, buf);
+        plot_add_vmarker(f, fmin(m->sL, hi), PLOT_ROLE_MARK_EXT, buf);
     }
     plot_axis_set(&f->x, 1, hi, 1, "Δ tokens");
     plot_axis_set(&f->y, -1, 1, 0, "score/max");
@@ -164,8 +164,8 @@ static int attn_view(const plot_model *m, const rope_table *t, double w_chars, p
         plot_axis_fit(&f->y2, lo_w, hi_w, 1, "mean weight");
     }
     char what[64], fb[160];
-    if (m->layer < 0) snprintf(what, sizeof what, "attention over distance, all layers and heads");
-    else snprintf(what, sizeof what, "attention over distance, layer %d head %d", m->layer, m->head < 0 ? 0 : m->head);
+    if (m->layer < 0) snprintf(what, sizeof what, "attention by distance, mean of all heads");
+    else snprintf(what, sizeof what, "attention by distance, layer %d head %d", m->layer, m->head < 0 ? 0 : m->head);
     title(f, m, what, st);
     snprintf(fb, sizeof fb, "%d tokens of the passage; each score curve ÷ its largest |value|; d/D layer/head",
              m->attn_n);
