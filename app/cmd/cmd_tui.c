@@ -241,6 +241,7 @@ static int run_terminal(tui_app *a, const tui_opts *o, int ascii)
         return cmd_error("tui", 1, "out of memory");
     }
     int dirty = 1, rc = 0;
+    tui_app_live_kick(a); /* the model panel starts computing for the start-up parameters */
     while (!a->quit && !quit_signal) {
         int w, h;
         tui_term_size(&w, &h);

@@ -626,7 +626,8 @@ static int run_window(win_app *w, const win_opts *o)
             tui_event tick = { .key = TUI_KEY_TICK };
             win_app_key(w, &tick);
         }
-        while (tui_app_collect(&w->app)) /* the model panel's finished jobs */
+        tui_app_live_kick(&w->app); /* the start-up parameters' jobs; then finished ones */
+        while (tui_app_collect(&w->app))
             ;
         win_app_render(w);
         SDL_UpdateTexture(tex, NULL, w->cv.surf->pixels, w->cv.surf->pitch);

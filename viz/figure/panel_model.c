@@ -90,8 +90,11 @@ static int loss_view(const plot_model *m, double w_chars, plot_figure *f, rope_e
     plot_axis_fit(&f->y, lo_y, hi_y, 0, "loss nats");
     title(f, m, "loss by position", any_stale);
     char fb[160];
-    snprintf(fb, sizeof fb, "mean over %d-token bins; legend: ppl at L=%d / at %d (ropescope ppl --score all)",
-             n > 0 ? (n + bins - 1) / bins : 0, m->L, m->sL);
+    if (lo_y == 0 && hi_y == 1 && !any_stale && !m->slot[0].stamp_sL)
+        snprintf(fb, sizeof fb, "waiting for the model");
+    else
+        snprintf(fb, sizeof fb, "mean over %d-token bins; legend: ppl at L=%d / at %d (ropescope ppl --score all)",
+                 n > 0 ? (n + bins - 1) / bins : 0, m->L, m->sL);
     note(f, m, fb);
     return 0;
 }
