@@ -47,14 +47,31 @@ int live_window(const rope_params *p)
     return w > LIVE_MAX_WINDOW ? LIVE_MAX_WINDOW : w < 8 ? 8 : (int)w;
 }
 
-/* The parameters a slot's method runs with: the lab's, sequence length from the text (0), and the
- * factor of plain RoPE normalised to 1 (it reads none), so a factor change does not re-run it. */
+/* The parameters a slot's method runs with: the lab's, sequence length from the text (0), and every
+ * field the method does not read (ropecore's ROPE_USES_* flags) at its default, so changing a knob
+ * another method reads (β for plain RoPE or linear) does not re-run this one. */
 static rope_params slot_params(const rope_params *p, rope_method m)
 {
-    rope_params q = *p;
+    rope_params q = *p, d;
+    rope_params_init(&d);
+    unsigned uses = rope_method_get(m)->uses;
     q.method = m;
     q.seq_len = 0;
-    if (m == ROPE_NONE) q.factor = 1.0;
+    if (!(uses & ROPE_USES_FACTOR)) q.factor = 1.0;
+    if (!(uses & ROPE_USES_BETAS)) { q.beta_fast = d.beta_fast; q.beta_slow = d.beta_slow; }
+    if (!(uses & ROPE_USES_TRUNCATE)) q.truncate = d.truncate;
+    if (!(uses & ROPE_USES_MSCALE)) {
+        q.mscale = d.mscale;
+        q.mscale_all_dim = d.mscale_all_dim;
+        q.has_attention_factor = d.has_attention_factor;
+        q.attention_factor = d.attention_factor;
+    }
+    if (!(uses & ROPE_USES_LLAMA3)) { q.low_freq_factor = d.low_freq_factor; q.high_freq_factor = d.high_freq_factor; }
+    if (!(uses & ROPE_USES_LISTS)) {
+        q.n_factors = 0;
+        memset(q.short_factor, 0, sizeof q.short_factor);
+        memset(q.long_factor, 0, sizeof q.long_factor);
+    }
     return q;
 }
 
