@@ -142,7 +142,20 @@ static void live_submit(tui_app *a, int stage)
 
 void tui_app_live_kick(tui_app *a)
 {
-    if (!a->live || !a->jobs || !(a->layout.visible & (1u << PLOT_PANEL_MODEL)))
+    if (!a->live || !a->jobs)
+        return;
+    live_result *h = held_result(a);
+    if (h && (a->lab.live.stamp != a->lab.generation || a->lopt_derived != a->lopt_ver)) {
+        /* at once, before any job: the parts the change does not touch become current, the rest stale */
+        live_result *n = live_result_next(h, &a->lab.cfg.params, &a->lopt, a->lab.generation);
+        if (n) {
+            unsigned long pending = a->lab.live.pending;
+            lab_live_post(&a->lab, a->lab.generation, 0, NULL, n, live_result_free);
+            a->lab.live.pending = pending;
+            a->lopt_derived = a->lopt_ver;
+        }
+    }
+    if (!(a->layout.visible & (1u << PLOT_PANEL_MODEL)))
         return;
     if (a->live_sent == a->lab.generation && a->lopt_sent == a->lopt_ver)
         return;

@@ -48,6 +48,7 @@ typedef struct tui_app {
     live_opts  lopt;           /* comparison method, passkey, prompt, layer/head */
     int        lview;          /* the sub-view shown unzoomed (plot_model_view) */
     unsigned   lopt_ver, lopt_sent;   /* bumped on every option change / the version last submitted */
+    unsigned   lopt_derived;   /* the version the held result was last re-derived for */
     unsigned long live_sent;   /* generation of the chain last started, 0 none */
     int        live_stage;     /* stage running, -1 none */
     double     live_t0;        /* when it started, monotonic seconds */

@@ -31,7 +31,7 @@ static void fmt_ppl(double v, unsigned long stamp, char *buf, size_t n)
 /* The title: the sub-view, the model and passage, "stale" when a part is. */
 static void title(plot_figure *f, const plot_model *m, const char *what, int is_stale)
 {
-    snprintf(f->title, sizeof f->title, "model · %.40s%.4s%.32s%.8s", what, m->source[0] ? " · " : "", m->source,
+    snprintf(f->title, sizeof f->title, "model · %.40s%.4s%.31s%.9s", what, m->source[0] ? " · " : "", m->source,
              is_stale ? " · stale" : "");
 }
 
