@@ -9,9 +9,10 @@
  * request starts as a copy of the held one: a part whose method and parameters did not change is
  * reused and stamped current (so a β change re-runs only the methods β affects); a part of the same
  * method under other parameters is kept with its old stamp (drawn stale); anything else is dropped.
- * Every evaluation is the library's own (eval_ppl_blocks, eval_decay, eval_passkey_run,
- * and a greedy loop like eval_greedy that keeps each token's log-prob), so the numbers equal the commands': ppl at L is `ropescope ppl --ctx L
- * --max-chunks 1 --score all`, at s·L the same with --ctx s·L. Nothing prints or exits. */
+ * The evaluations are the library's own (eval_ppl_blocks, eval_decay, eval_passkey_run; the
+ * continuations are eval_greedy's loop keeping each token's log-prob), so the numbers equal the
+ * commands': ppl at L is `ropescope ppl --ctx L --max-chunks 1 --score all`, at s·L the same with
+ * --ctx s·L. Nothing prints or exits. */
 #ifndef LIVE_MODEL_H
 #define LIVE_MODEL_H
 

@@ -233,8 +233,10 @@ static void live_frame(tui_app *a)
         double el = now_s() - a->live_t0, left = done > 0.02 ? el * (1 - done) / done : -1;
         char lt[32] = "";
         if (left >= 0) snprintf(lt, sizeof lt, " · ~%.1f s left", left);
-        snprintf(m->progress, sizeof m->progress, "computing %.60s (step %d/%d) · %.0f %%%s",
-                 what[0] ? what : live_stage_name(a->live_stage), a->live_stage + 1, LIVE_STAGES, 100 * done, lt);
+        int pct = done < 0 ? 0 : done > 1 ? 100 : (int)(100 * done + 0.5);
+        snprintf(m->progress, sizeof m->progress, "computing %.56s (step %d/%d) · %d %%%.24s",
+                 what[0] ? what : live_stage_name(a->live_stage), a->live_stage + 1 > 9 ? 9 : a->live_stage + 1,
+                 LIVE_STAGES, pct, lt);
     }
     lab_view_set_model(&a->lab, m);
 }
