@@ -5,7 +5,7 @@
 #   bash tools/setup.sh          install + build + open the explorer
 #   bash tools/setup.sh [run] --preset llama-2-7b --method yarn   ... with those flags (any explorer flags)
 #   bash tools/setup.sh test     install + build (-Werror) + run the suite, then again under ASan+UBSan,
-#                                then the worker and lab tests under ThreadSanitizer
+#                                then the worker, lab, model-panel and kernel tests under ThreadSanitizer
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,11 +60,11 @@ case "$mode" in
     echo "== the same suite under ASan+UBSan =="
     build build-asan -DROPESCOPE_WERROR=ON -DROPESCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd "$here/build-asan" && ctest --output-on-failure -j "$jobs")
-    echo "== the worker, lab and kernel (thread pool, dispatch) tests under ThreadSanitizer =="
+    echo "== the worker, lab, model-panel and kernel (thread pool, dispatch) tests under ThreadSanitizer =="
     cmake -S "$here" -B "$here/build-tsan" -DCMAKE_BUILD_TYPE=Debug -DROPESCOPE_WERROR=ON -DROPESCOPE_TSAN=ON \
       > "$here/build-tsan.configure.log" 2>&1 || { cat "$here/build-tsan.configure.log" >&2; exit 1; }
-    cmake --build "$here/build-tsan" -j "$jobs" --target test_worker test_lab test_kernels
-    (cd "$here/build-tsan" && ctest --output-on-failure -R '^test_(worker|lab|kernels)$')
+    cmake --build "$here/build-tsan" -j "$jobs" --target test_worker test_lab test_live test_kernels
+    (cd "$here/build-tsan" && ctest --output-on-failure -R '^test_(worker|lab|live|kernels)$')
     echo "== a short fuzz run of each harness (regression check; the long runs are manual) =="
     bash "$here/tests/fuzz/run_short.sh" 30
     ;;

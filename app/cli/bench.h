@@ -22,6 +22,7 @@ int bench_window(int argc, char **argv);
 int bench_model(int argc, char **argv);
 int bench_train(int argc, char **argv);
 int bench_decay(int argc, char **argv);
+int bench_live(int argc, char **argv);
 
 /* Times cfg's shape (hp, seq_len, batch, n_threads) for `steps` steps after a warm-up step and prints
  * the figures; *tok_per_s (may be NULL) receives the median tokens/s. Returns an exit code. */

@@ -16,6 +16,7 @@ static const struct { const char *name; int (*run)(int, char **); const char *su
     { "decay", bench_decay, "attention decay of every layer and head over 32k tokens: FFT path vs the direct O(N^2) sum" },
     { "tui", bench_tui, "explorer frame time (p50/p99) with all panels at 200x60, headless" },
     { "window", bench_window, "window frame time (p50/p99) with all panels at 1600x1000, software-rendered" },
+    { "live", bench_live, "the explorer's model panel: full re-evaluation at s·L = 4096 after a beta_fast step, 2 threads" },
 };
 #define N_TARGETS ((int)(sizeof targets / sizeof targets[0]))
 
@@ -122,7 +123,7 @@ int cmd_bench(int argc, char **argv)
     }
     for (int i = 0; i < N_TARGETS; i++)
         if (!strcmp(argv[1], targets[i].name)) {
-            if (targets[i].run == bench_tui && cmd_wants_help(argc - 1, argv + 1)) {   /* has no help of its own */
+            if ((targets[i].run == bench_tui || targets[i].run == bench_live) && cmd_wants_help(argc - 1, argv + 1)) {   /* has no help of its own */
                 printf("usage: ropescope bench tui\n  %s\n", targets[i].summary);
                 return 0;
             }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cmdutil.h"
 #include "flags.h"
+#include "heldout.h"
 #include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
@@ -20,9 +21,10 @@
 static const char help[] =
     "usage: ropescope compare [--model FILE.gguf] [--methods M,M,...] [--ctx N] [--max-chunks N] [--segments K]\n"
     "                         [--trials N] [--alternatives N] [--seed S] [--prompt TEXT] [-n N] [--threads T]\n"
-    "                         [--kv keep|rerotate] [--json] [RoPE flags] TEXTFILE\n"
+    "                         [--kv keep|rerotate] [--json] [RoPE flags] [TEXTFILE]\n"
     "  Runs every method on the same input and prints, side by side:\n"
-    "  - perplexity at --ctx N (llama.cpp scoring: predictions at N/2 … N-2 of each chunk of TEXTFILE)\n"
+    "  - perplexity at --ctx N (llama.cpp scoring: predictions at N/2 … N-2 of each chunk of TEXTFILE;\n"
+    "    no TEXTFILE: the held-out split of Debian's bible-kjv, produced at run time)\n"
     "  - the short-context regression: perplexity at L/2 and L (L = trained context) with the method set\n"
     "    up exactly as it runs at N (same factor), against plain RoPE (`none`) at the same lengths\n"
     "  - the mean loss per position segment across the N-token window\n"
@@ -121,7 +123,6 @@ int cmd_compare(int argc, char **argv)
         if (text) { rc = cmd_error(cmd, 2, "more than one text file ('%s' and '%s')", text, argv[i]); goto out; }
         text = argv[i];
     }
-    if (!text) { rc = cmd_error(cmd, 2, "no text file given (see --help)"); goto out; }
     if (method_list) {
         if (cmd_parse_methods("--methods", method_list, methods, EVAL_COMPARE_MAX_METHODS, &n_methods, &err)) {
             rc = cmd_error(cmd, 2, "%s", err.msg);
@@ -142,7 +143,7 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     long n = 0;
-    if (cmd_read_tokens(text, &tok, &n, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
+    if (cli_text_tokens(text, &tok, &n, &text, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     if (n < ctx) { rc = cmd_error(cmd, 2, "%s has %ld bytes; --ctx %d needs at least %d", text, n, ctx, ctx); goto out; }
     int n_prompt = prompt ? (int)strlen(prompt) : ctx - n_gen;
     if (n_prompt < 1) { rc = cmd_error(cmd, 2, "-n %d leaves no prompt inside --ctx %d", n_gen, ctx); goto out; }

@@ -12,15 +12,16 @@
 #include <unistd.h>
 #include "cmd.h"
 #include "cmdutil.h"
+#include "modelcmd.h"
 #include "ropeargs.h"
 #include "tui_app.h"
 #include "tui_curses.h"
 #include "tui_snapshot.h"
 
 typedef struct tui_opts {
-    int snapshot, ansi, ascii, no_color, no_mouse, tour;
+    int snapshot, ansi, ascii, no_color, no_mouse, tour, no_model, threads;
     int w, h;
-    const char *keys;
+    const char *keys, *model, *text;
     int force_mode;
     tui_color_mode mode;
 } tui_opts;
@@ -44,7 +45,14 @@ static void help(void)
            "  --ascii         7-bit characters only (automatic when the locale is not UTF-8)\n"
            "  --no-color      no colour (also when NO_COLOR is set)\n"
            "  --colors MODE   auto | truecolor | 256 | 16 | mono: at most this many colours  [auto]\n"
-           "  --no-mouse      do not capture the mouse\n\n"
+           "  --no-mouse      do not capture the mouse\n"
+           "  --model FILE    the model panel's model (a byte-vocabulary llama GGUF; its RoPE metadata\n"
+           "                  sets the starting parameters)                      [the embedded model]\n"
+           "  --text FILE     the model panel's passage   [the held-out split of Debian's bible-kjv]\n"
+           "  --threads N     the model panel's threads                                         [2]\n"
+           "  --no-model      no model panel (panel 8 stays empty, nothing runs in the background)\n"
+           "  <Wait> in --keys waits for the model panel's background jobs (snapshots compute the model\n"
+           "  only there)\n\n"
            "keys:\n");
     for (int i = 0; i < tui_app_n_keys; i++)
         printf("  %-18s %s\n", tui_app_keys[i].keys, tui_app_keys[i].what);
@@ -57,6 +65,7 @@ static int parse_opts(int argc, char **argv, unsigned char *used, tui_opts *o, r
     memset(o, 0, sizeof *o);
     o->w = 160;
     o->h = 48;
+    o->threads = 2;
     for (int i = 1; i < argc; i++) {
         int at = i;
         const char *v;
@@ -66,6 +75,20 @@ static int parse_opts(int argc, char **argv, unsigned char *used, tui_opts *o, r
         else if (!strcmp(argv[i], "--no-color")) o->no_color = 1;
         else if (!strcmp(argv[i], "--no-mouse")) o->no_mouse = 1;
         else if (!strcmp(argv[i], "--tour")) o->tour = 1;
+        else if (!strcmp(argv[i], "--no-model")) o->no_model = 1;
+        else if (ropeargs_is(argv[i], "--model")) {
+            if (!(o->model = ropeargs_value(argc, argv, &i, "--model", err)))
+                return -1;
+        } else if (ropeargs_is(argv[i], "--text")) {
+            if (!(o->text = ropeargs_value(argc, argv, &i, "--text", err)))
+                return -1;
+        } else if (ropeargs_is(argv[i], "--threads")) {
+            if (!(v = ropeargs_value(argc, argv, &i, "--threads", err)))
+                return -1;
+            char tail;
+            if (sscanf(v, "%d%c", &o->threads, &tail) != 1 || o->threads < 1 || o->threads > 64)
+                return rope_fail(err, "--threads: '%s' is not a number from 1 to 64", v);
+        }
         else if (ropeargs_is(argv[i], "--size")) {
             if (!(v = ropeargs_value(argc, argv, &i, "--size", err)))
                 return -1;
@@ -244,6 +267,7 @@ static int run_terminal(tui_app *a, const tui_opts *o, int ascii)
         return cmd_error("tui", 1, "out of memory");
     }
     int dirty = 1, rc = 0;
+    tui_app_live_kick(a); /* the model panel starts computing for the start-up parameters */
     while (!a->quit && !quit_signal) {
         int w, h;
         tui_term_size(&w, &h);
@@ -328,6 +352,17 @@ int cmd_tui(int argc, char **argv)
                                  "use `ropescope tui --snapshot` for text output");
         goto done;
     }
+    if (o.model && !o.no_model) { /* the model's RoPE metadata under the explicit flags, as `ropescope ppl` */
+        model m = { 0 };
+        rope_params p;
+        if (cmd_model_load(argc, argv, o.model, ra, &m, &p, &err)) {
+            rc = cmd_error("tui", 2, "%s", err.msg);
+            goto done;
+        }
+        model_free(&m);
+        p.seq_len = ra->cfg.params.seq_len;
+        ra->cfg.params = p;
+    }
     setlocale(LC_ALL, "");
     int ascii = o.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     if (tui_app_init(a, &ra->cfg, ra->loaded ? ra->source : "", &err)) {
@@ -340,6 +375,10 @@ int cmd_tui(int argc, char **argv)
         goto done;
     }
     a->jobs = worker_new(o.snapshot, &err); /* snapshots run jobs inline: deterministic frames */
+    if (a->jobs && !o.no_model && tui_app_live(a, o.model, o.text, o.threads, &err)) {
+        worker_free(a->jobs);
+        a->jobs = NULL;
+    }
     if (!a->jobs) {
         tui_app_free(a);
         rc = cmd_error("tui", 1, "%s", err.msg);

@@ -32,6 +32,9 @@ int win_app_init(win_app *w, const rope_config *start, const char *source, int w
 
 void win_app_free(win_app *w)
 {
+    worker_free(w->app.jobs); /* the model panel's worker goes before the source it reads */
+    w->app.jobs = NULL;
+    tui_app_free(&w->app);
     sdl_frame_free(&w->frame);
     sdl_canvas_free(&w->cv);
     tui_app_free(&w->app);
@@ -624,6 +627,9 @@ static int run_window(win_app *w, const win_opts *o)
             tui_event tick = { .key = TUI_KEY_TICK };
             win_app_key(w, &tick);
         }
+        tui_app_live_kick(&w->app); /* the start-up parameters' jobs; then finished ones */
+        while (tui_app_collect(&w->app))
+            ;
         win_app_render(w);
         SDL_UpdateTexture(tex, NULL, w->cv.surf->pixels, w->cv.surf->pitch);
         SDL_RenderClear(ren);
@@ -674,6 +680,11 @@ int cmd_window(int argc, char **argv)
         goto done;
     }
     inited = 1;
+    /* the model panel: jobs inline for a screenshot (they run at <Wait>), on a thread in the window */
+    if (!(w->app.jobs = worker_new(o.screenshot != NULL, &err)) || tui_app_live(&w->app, NULL, NULL, 2, &err)) {
+        rc = cmd_error("window", 1, "%s", err.msg);
+        goto done;
+    }
     rc = o.screenshot ? run_screenshot(w, &o) : run_window(w, &o);
 done:
     if (inited)

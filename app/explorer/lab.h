@@ -114,6 +114,8 @@ void lab_set_score(lab *L, int log_axis, int bound, unsigned methods);
 int  lab_view_compute(lab *L, const rope_params *p, rope_error *err);
 /* Copies the display intent (position, cursor, dials, score options) into the view. */
 void lab_view_sync(lab *L);
+/* Points the view at the model panel's numbers for the next frame (not owned; NULL none). */
+void lab_view_set_model(lab *L, const struct plot_model *m);
 
 /* --- live (lab_live.c) --- */
 /* A job for the current generation was submitted: the held result (if any) is now stale or about

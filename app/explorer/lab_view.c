@@ -38,3 +38,8 @@ int lab_view_compute(lab *L, const rope_params *p, rope_error *err)
     lab_view_sync(L);
     return 0;
 }
+
+void lab_view_set_model(lab *L, const struct plot_model *m)
+{
+    L->view.model = m;
+}

@@ -28,9 +28,10 @@ static const tour_step steps[] = {
     { "plain RoPE past L",
       "At p > L the slow pairs (r < 1) reach angles training never showed: the model extrapolates and its "
       "loss climbs. The fast pairs are fine: they wrapped around many times within L.",
-      "panel 7: right of p = L the slow rows (bottom) take colours absent on the left; panel 5 at p = 2L",
-      "panel 8 (model): plain RoPE's loss rising past L",
-      ROPE_NONE, 1, 128, 4096, 1e4, 32, 1, 0, NULL, 2, P(HEATMAP) | P(CLOCKS) | TOUR_PANEL(TOUR_PANEL_MODEL),
+      "panel 7: right of p = L the slow rows (bottom) take colours absent on the left; panel 5 at p = 2L; "
+      "panel 8: the embedded model's loss climbing past L (its geometry: head_dim 64, L 512)",
+      "",
+      ROPE_NONE, 1, 64, 512, 1e4, 32, 1, 0, NULL, 2, P(HEATMAP) | P(CLOCKS) | TOUR_PANEL(TOUR_PANEL_MODEL),
       PLOT_PANEL_HEATMAP, LAB_P_POSITION, 1 },
     { "Position Interpolation (linear)",
       "PI divides every frequency by s: θ'_i = θ_i/s, so s·L positions fit the angles seen within L. Every pair "
@@ -53,9 +54,10 @@ static const tour_step steps[] = {
     { "YaRN: NTK-by-parts plus temperature",
       "YaRN multiplies q and k by √(1/t) = 0.1·ln s + 1 (1.208 at s = 8), so the logits grow by its square "
       "(×1.459): interpolation flattens attention, the temperature sharpens it back.",
-      "status line: magnitude and logits; panel 6: the score curve lifted above ntk-parts'",
-      "panel 8 (model): YaRN's loss staying flat past L",
-      ROPE_YARN, 8, 128, 4096, 1e4, 32, 1, 0, NULL, 1, P(SCORE) | P(RAMP) | TOUR_PANEL(TOUR_PANEL_MODEL),
+      "status line: magnitude and logits; panel 6: the score curve lifted above ntk-parts'; panel 8: the "
+      "model's loss staying flat to s·L where plain RoPE's (v switches the comparison) climbs",
+      "",
+      ROPE_YARN, 8, 64, 512, 1e4, 32, 1, 0, NULL, 1, P(SCORE) | P(RAMP) | TOUR_PANEL(TOUR_PANEL_MODEL),
       PLOT_PANEL_SCORE, LAB_P_ATTN, 1 },
     { "dynamic scaling",
       "Dynamic NTK recomputes the base from the sequence length ℓ: b' = b·(s·ℓ/L − (s − 1))^(d/(d−2)). Up to "

@@ -14,7 +14,7 @@
 #include "lab.h"
 
 #define TOUR_PANEL(id) (1u << (id))   /* a step's panel mask: TOUR_PANEL(PLOT_PANEL_SCORE) | … */
-#define TOUR_PANEL_MODEL 7            /* id of the model panel (panel 8), once the build has it */
+#define TOUR_PANEL_MODEL PLOT_PANEL_MODEL /* the model panel (panel 8) */
 
 typedef struct tour_step {
     const char *title;        /* "NTK-by-parts: keep the fast pairs, interpolate the slow" */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "tablefmt.h"
 #include "tour.h"
@@ -26,7 +27,7 @@ const tui_help_line tui_app_keys[] = {
     { "[  ]", "previous / next preset (asks before replacing your method and factor)" },
     { "p", "pick a preset from the list" },
     { "r", "reset to the start-up parameters" },
-    { "1 ... 7", "show / hide panel N" },
+    { "1 ... 8", "show / hide panel N (8: the model)" },
     { "Tab  Shift-Tab", "focus the next / previous panel" },
     { "z", "zoom the focused panel (again: back)" },
     { "j k  PgUp PgDn", "move the pair-table cursor" },
@@ -38,6 +39,11 @@ const tui_help_line tui_app_keys[] = {
     { "b", "RoFormer bound on / off (score)" },
     { "c", "cycle the methods compared (score)" },
     { "e", "export: pick a format, then the file (the path written is shown)" },
+    { "o", "model panel: next sub-view (zoom shows all)" },
+    { "v", "model panel: next comparison method" },
+    { "d  D", "model panel: attention layer (all = mean) / head" },
+    { "g", "model panel: edit the continuation prompt" },
+    { "i  w", "model panel: passkey depth / length" },
     { "click", "focus a panel, a parameter, a pair" },
     { "wheel", "change the value under the pointer" },
 };
@@ -69,6 +75,8 @@ int tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_
     if (lab_init(&a->lab, start, source, err))
         return -1;
     plot_layout_init(&a->layout);
+    live_opts_default(&a->lopt);
+    a->live_stage = -1;
     a->n_presets = rope_preset_count();
     if (a->n_presets > TUI_APP_MAX_PRESETS)
         a->n_presets = TUI_APP_MAX_PRESETS;
@@ -98,6 +106,82 @@ void tui_app_free(tui_app *a)
     lab_free(&a->lab);
     free(a->parity);
     a->parity = NULL;
+    if (a->live) { /* the worker is gone by now: nothing else touches the source */
+        live_src_free(a->live);
+        free(a->live);
+        a->live = NULL;
+    }
+}
+
+int tui_app_live(tui_app *a, const char *model_path, const char *text_path, int threads, rope_error *err)
+{
+    a->live = malloc(sizeof *a->live);
+    if (!a->live)
+        return rope_fail(err, "out of memory");
+    live_src_init(a->live, model_path, text_path, threads);
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static live_result *held_result(const tui_app *a)
+{
+    return a->lab.live.stamp ? (live_result *)a->lab.live.result : NULL;
+}
+
+/* Submits stage `stage` of the chain for the current parameters and options. */
+static void live_submit(tui_app *a, int stage)
+{
+    live_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return;
+    j->src = a->live;
+    j->stamp = a->lab.generation;
+    j->stage = stage;
+    j->p = a->lab.cfg.params;
+    j->o = a->lopt;
+    j->res = live_result_next(held_result(a), &j->p, &j->o, j->stamp);
+    if (!j->res) {
+        free(j);
+        return;
+    }
+    a->live_sent = a->lab.generation;
+    a->lopt_sent = a->lopt_ver;
+    a->live_stage = stage;
+    a->live_t0 = now_s();
+    lab_live_started(&a->lab, live_stage_name(stage));
+    worker_job job = { live_job_run, j, live_job_free, j->stamp };
+    rope_error e;
+    worker_submit(a->jobs, &job, &e);
+}
+
+void tui_app_live_kick(tui_app *a)
+{
+    if (!a->live || !a->jobs)
+        return;
+    live_result *h = held_result(a);
+    if (h && (a->lab.live.stamp != a->lab.generation || a->lopt_derived != a->lopt_ver)) {
+        /* at once, before any job: the parts the change does not touch become current, the rest stale */
+        live_result *n = live_result_next(h, &a->lab.cfg.params, &a->lopt, a->lab.generation);
+        if (n) {
+            unsigned long pending = a->lab.live.pending;
+            lab_live_post(&a->lab, a->lab.generation, 0, NULL, n, live_result_free);
+            a->lab.live.pending = pending;
+            a->lopt_derived = a->lopt_ver;
+        }
+    }
+    if (!(a->layout.visible & (1u << PLOT_PANEL_MODEL)))
+        return;
+    if (a->live_sent == a->lab.generation && a->lopt_sent == a->lopt_ver)
+        return;
+    if (worker_is_sync(a->jobs) && !a->live_waiting)
+        return; /* snapshots run the model only at <Wait>: frames stay deterministic and cheap */
+    live_submit(a, 0);
 }
 
 int tui_app_collect(tui_app *a)
@@ -105,8 +189,26 @@ int tui_app_collect(tui_app *a)
     worker_done d;
     if (!a->jobs || !worker_collect(a->jobs, &d))
         return 0;
-    lab_live_post(&a->lab, d.job.stamp, d.rc, d.rc ? "the background job failed" : NULL, d.job.args,
-                  d.job.free_args);
+    if (d.job.fn != live_job_run) {
+        lab_live_post(&a->lab, d.job.stamp, d.rc, d.rc ? "the background job failed" : NULL, d.job.args,
+                      d.job.free_args);
+        return 1;
+    }
+    live_job *j = d.job.args;
+    live_result *r = j->res;
+    int stage = j->stage;
+    unsigned long stamp = j->stamp;
+    j->res = NULL;
+    if (d.rc)
+        snprintf(r->pm.line, sizeof r->pm.line, "%.199s", j->error);
+    live_job_free(j);
+    live_result_select(r, a->lopt.layer, a->lopt.head);
+    lab_live_post(&a->lab, stamp, d.rc, d.rc ? r->pm.line : NULL, r, live_result_free);
+    a->live_stage = -1;
+    if (!d.rc && stage + 1 < LIVE_STAGES && stamp == a->lab.generation && a->lopt_sent == a->lopt_ver)
+        live_submit(a, stage + 1);
+    else
+        tui_app_live_kick(a);
     return 1;
 }
 
@@ -176,6 +278,55 @@ static void handle_parity(tui_app *a, const tui_event *ev)
     else if (k == TUI_KEY_ESC || k == 'P' || k == TUI_KEY_ENTER) a->mode = TUI_MODE_NORMAL;
     if (a->parity_cursor >= a->n_parity_lines) a->parity_cursor = a->n_parity_lines - 1;
     if (a->parity_cursor < 0) a->parity_cursor = 0;
+}
+
+void tui_app_wait(tui_app *a)
+{
+    if (!a->jobs)
+        return;
+    a->live_waiting = 1;
+    tui_app_live_kick(a);
+    for (;;) {
+        worker_wait(a->jobs);
+        if (!tui_app_collect(a) && !worker_busy(a->jobs))
+            break;
+    }
+    a->live_waiting = 0;
+}
+
+/* The model panel's plot_model for this frame: the held result (with the current generation, the
+ * sub-view and the progress line) or the idle one. */
+static void live_frame(tui_app *a)
+{
+    live_result *r = held_result(a);
+    plot_model *m = r ? &r->pm : &a->idle_pm;
+    if (!r) {
+        memset(m, 0, sizeof *m);
+        rope_params *p = &a->lab.cfg.params;
+        m->L = p->orig_ctx;
+        m->sL = live_window(p);
+        m->layer = m->head = -1;
+        if (!a->live)
+            snprintf(m->line, sizeof m->line, "the model panel is off here");
+        else if (a->jobs && worker_is_sync(a->jobs))
+            snprintf(m->line, sizeof m->line, "not computed yet (--keys '<Wait>' runs the model)");
+    }
+    m->generation = a->lab.generation;
+    m->view = a->lview;
+    m->progress[0] = '\0';
+    if (a->jobs && a->live_stage >= 0 && worker_busy(a->jobs)) {
+        double done;
+        char what[96];
+        worker_progress(a->jobs, &done, what, sizeof what);
+        double el = now_s() - a->live_t0, left = done > 0.02 ? el * (1 - done) / done : -1;
+        char lt[32] = "";
+        if (left >= 0) snprintf(lt, sizeof lt, " · ~%.1f s left", left);
+        int pct = done < 0 ? 0 : done > 1 ? 100 : (int)(100 * done + 0.5);
+        snprintf(m->progress, sizeof m->progress, "computing %.56s (step %d/%d) · %d %%%.24s",
+                 what[0] ? what : live_stage_name(a->live_stage), a->live_stage + 1 > 9 ? 9 : a->live_stage + 1,
+                 LIVE_STAGES, pct, lt);
+    }
+    lab_view_set_model(&a->lab, m);
 }
 
 /* --- helpers ----------------------------------------------------------------------------------- */
@@ -333,6 +484,78 @@ static void handle_value(tui_app *a, const tui_event *ev)
     char v[64];
     lab_param_text(&a->lab, k, v, sizeof v);
     say(a, 0, "%s = %s", lab_param_name(k), v);
+}
+
+static void handle_prompt(tui_app *a, const tui_event *ev)
+{
+    if (ev->key != TUI_KEY_ENTER) {
+        handle_input(a, ev);
+        return;
+    }
+    a->mode = TUI_MODE_NORMAL;
+    if (!a->input[0]) {
+        say(a, 0, "cancelled: the prompt is unchanged");
+        return;
+    }
+    size_t n = 0;
+    for (const char *p = a->input; *p && n + 1 < sizeof a->lopt.prompt; p++)
+        if ((unsigned char)*p >= 32 && (unsigned char)*p < 127) /* byte tokens: printable ASCII */
+            a->lopt.prompt[n++] = *p;
+    a->lopt.prompt[n] = '\0';
+    a->lopt_ver++;
+    say(a, 0, "continuation prompt: \"%s\"", a->lopt.prompt);
+}
+
+/* The model panel's keys (o v d D g i w); 1 if k was one. */
+static int model_key(tui_app *a, int k)
+{
+    live_result *r = held_result(a);
+    switch (k) {
+    case 'o':
+        a->lview = (a->lview + 1) % PLOT_MODEL_VIEWS;
+        say(a, 0, "model panel: %s", a->lview == PLOT_MODEL_LOSS ? "loss by position" :
+            a->lview == PLOT_MODEL_ATTN ? "attention over distance" : "numbers, passkey, continuations");
+        return 1;
+    case 'v': {
+        rope_method meth[PLOT_MODEL_SLOTS];
+        int used[PLOT_MODEL_SLOTS];
+        live_slot_methods(&a->lab.cfg.params, (rope_method)((a->lopt.cmp + 1) % ROPE_METHOD_COUNT), meth, used);
+        a->lopt.cmp = meth[2];
+        a->lopt_ver++;
+        say(a, 0, "model panel compares with %s", rope_method_get(a->lopt.cmp)->name);
+        return 1;
+    }
+    case 'd': case 'D': {
+        int nl = r ? r->att_layers : 0, nh = r ? r->att_heads : 0;
+        if (nl < 1 || nh < 1) {
+            say(a, 1, "no attention measured yet");
+            return 1;
+        }
+        if (k == 'd') {
+            a->lopt.layer = a->lopt.layer + 1 >= nl ? -1 : a->lopt.layer + 1;
+            if (a->lopt.layer >= 0 && a->lopt.head < 0) a->lopt.head = 0;
+        } else {
+            if (a->lopt.layer < 0) a->lopt.layer = 0;
+            a->lopt.head = (a->lopt.head + 1) % nh;
+        }
+        live_result_select(r, a->lopt.layer, a->lopt.head);
+        if (a->lopt.layer < 0) say(a, 0, "attention: mean over every layer and head");
+        else say(a, 0, "attention: layer %d head %d", a->lopt.layer, a->lopt.head);
+        return 1;
+    }
+    case 'g': start_input(a, TUI_MODE_PROMPT, a->lopt.prompt); return 1;
+    case 'i':
+        a->lopt.pk_depth = a->lopt.pk_depth >= 1.0 ? 0.0 : a->lopt.pk_depth + 0.25;
+        a->lopt_ver++;
+        say(a, 0, "passkey depth %.2f", a->lopt.pk_depth);
+        return 1;
+    case 'w':
+        a->lopt.pk_len_sel = (a->lopt.pk_len_sel + 1) % 3;
+        a->lopt_ver++;
+        say(a, 0, "passkey length %s", a->lopt.pk_len_sel == 0 ? "s·L" : a->lopt.pk_len_sel == 1 ? "s·L/2" : "L");
+        return 1;
+    }
+    return 0;
 }
 
 static void handle_export_name(tui_app *a, const tui_event *ev)
@@ -606,7 +829,10 @@ static void handle_normal(tui_app *a, const tui_event *ev)
     case TUI_KEY_MOUSE: handle_mouse(a, ev); return;
     case TUI_KEY_TICK: if (a->lab.animate) lab_tick(&a->lab); return;
     case TUI_KEY_RESIZE: return;
+    case TUI_KEY_WAIT: tui_app_wait(a); return;
     }
+    if (model_key(a, k))
+        return;
     if (k >= '1' && k <= '0' + PLOT_PANEL_COUNT) {
         toggle_panel(a, k - '1');
         return;
@@ -630,8 +856,10 @@ void tui_app_handle(tui_app *a, const tui_event *ev)
     case TUI_MODE_PARITY: handle_parity(a, ev); break;
     case TUI_MODE_FORMATS: handle_formats(a, ev); break;
     case TUI_MODE_PRESET_ASK: handle_preset_ask(a, ev); break;
+    case TUI_MODE_PROMPT: handle_prompt(a, ev); break;
     default: handle_normal(a, ev); break;
     }
+    tui_app_live_kick(a);
 }
 
 /* --- the chrome ------------------------------------------------------------------------------------ */
@@ -720,6 +948,7 @@ static void lint_line(const tui_app *a, char *buf, size_t n, int *warn)
 
 void tui_app_chrome(tui_app *a)
 {
+    live_frame(a);
     tui_chrome *c = &a->chrome;
     const rope_params *p = &a->lab.cfg.params;
     const rope_method_info *mi = rope_method_get(p->method);
@@ -739,7 +968,7 @@ void tui_app_chrome(tui_app *a)
     snprintf(c->message, sizeof c->message, "%s", a->message);
     c->message_error = a->message_error;
     snprintf(c->hints, sizeof c->hints, "m method  Up/Down parameter  Left/Right change  = type  [ ] presets  "
-             "1-7 panels  z zoom  a animate  e export  ? help  q quit");
+             "1-8 panels  z zoom  a animate  e export  ? help  q quit");
     switch (a->mode) {
     case TUI_MODE_VALUE:
         snprintf(c->prompt, sizeof c->prompt, "%s = %s_   (Enter applies, Esc cancels)",
@@ -756,6 +985,9 @@ void tui_app_chrome(tui_app *a)
         break;
     case TUI_MODE_CONFIRM:
         snprintf(c->prompt, sizeof c->prompt, "%s exists: overwrite it? y/n", a->input);
+        break;
+    case TUI_MODE_PROMPT:
+        snprintf(c->prompt, sizeof c->prompt, "continuation prompt: %s_   (Enter applies, Esc cancels)", a->input);
         break;
     default: break;
     }

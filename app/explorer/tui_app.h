@@ -10,6 +10,7 @@
 
 #include "lab.h"
 #include "rope_parity.h"
+#include "live_model.h"
 #include "tui_keys.h"
 #include "tui_screen.h"
 #include "worker.h"
@@ -25,7 +26,8 @@ typedef enum tui_mode {
     TUI_MODE_PRESETS,
     TUI_MODE_PARITY,     /* the engine parity view (P) */
     TUI_MODE_FORMATS,    /* picking the export format (e) */
-    TUI_MODE_PRESET_ASK  /* a preset would replace the user's method and factor: keep them? */
+    TUI_MODE_PRESET_ASK, /* a preset would replace the user's method and factor: keep them? */
+    TUI_MODE_PROMPT      /* typing the model panel's continuation prompt */
 } tui_mode;
 
 #define TUI_APP_PARITY_LINES 48
@@ -61,9 +63,23 @@ typedef struct tui_app {
     const char *parity_ptr[TUI_APP_PARITY_LINES];
 
     int        quit;
+    /* the model panel (live_model.h) */
+    live_src  *live;           /* the model and passage (owned, used by the worker only); NULL: off */
+    live_opts  lopt;           /* comparison method, passkey, prompt, layer/head */
+    int        lview;          /* the sub-view shown unzoomed (plot_model_view) */
+    unsigned   lopt_ver, lopt_sent;   /* bumped on every option change / the version last submitted */
+    unsigned   lopt_derived;   /* the version the held result was last re-derived for */
+    unsigned long live_sent;   /* generation of the chain last started, 0 none */
+    int        live_stage;     /* stage running, -1 none */
+    double     live_t0;        /* when it started, monotonic seconds */
+    int        live_waiting;   /* inside <Wait>: synchronous workers run jobs too */
+    plot_model idle_pm;        /* what the panel shows before any result */
 } tui_app;
 
 int  tui_app_init(tui_app *a, const rope_config *start, const char *source, rope_error *err);
+/* Turns the model panel on: model_path NULL = the embedded model, text_path NULL = the held-out
+ * passage (both strings must outlive the app). Loading happens in the first background job. */
+int  tui_app_live(tui_app *a, const char *model_path, const char *text_path, int threads, rope_error *err);
 void tui_app_free(tui_app *a);
 void tui_app_handle(tui_app *a, const tui_event *ev);
 /* Hands a finished background job (if any) to the lab's live part; 1 if one arrived. Call it when
@@ -72,6 +88,11 @@ int  tui_app_collect(tui_app *a);
 /* Starts the tour at step `step` (0 = the first) or leaves it (step < 0); -1 with a message if the
  * step's parameters were refused. */
 int  tui_app_tour(tui_app *a, int step);
+/* Starts the model panel's jobs for the current parameters if they are not running yet (called by
+ * tui_app_handle and tui_app_collect; in synchronous mode only inside <Wait>). */
+void tui_app_live_kick(tui_app *a);
+/* <Wait>: runs or waits for every background job until none is left. */
+void tui_app_wait(tui_app *a);
 /* Refreshes a->chrome from the state (call before every render). */
 void tui_app_chrome(tui_app *a);
 

@@ -15,8 +15,8 @@ double eval_logprob(const float *logits, int n_vocab, int target)
     return (double)logits[target] - mx - log(sum);
 }
 
-int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
-             double *loss_pos, eval_progress progress, void *u, rope_error *err)
+static int ppl_run(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+                   double *loss_pos, eval_progress progress, void *u, int per_block, rope_error *err)
 {
     int max_chunks = o->max_chunks, block = o->block > 0 && o->block < ctx ? o->block : ctx;
     memset(r, 0, sizeof *r);
@@ -36,6 +36,7 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
     double sum = 0.0, sum2 = 0.0;
     long count = 0;
     if (loss_pos) memset(loss_pos, 0, (size_t)(ctx - 1) * sizeof *loss_pos);
+    int per_chunk = (ctx + block - 1) / block;
     for (int k = 0; k < n_chunks; k++) {
         const int *tk = tok + (long)k * ctx;
         model_ctx_reset(c);
@@ -52,8 +53,11 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
                     count++;
                 }
             }
+            if (per_block && progress &&
+                progress(u, k * per_chunk + at / block + 1, n_chunks * per_chunk))
+                return rope_fail(err, "cancelled");
         }
-        if (progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
+        if (!per_block && progress && progress(u, k + 1, n_chunks)) return rope_fail(err, "cancelled");
     }
     model_ctx_reset(c);
     r->n_chunks = n_chunks;
@@ -63,6 +67,18 @@ int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts 
     r->nll_stderr = count > 1 && var > 0 ? sqrt(var / (double)(count - 1)) : 0.0;
     r->ppl = exp(r->nll);
     return 0;
+}
+
+int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+             double *loss_pos, eval_progress progress, void *u, rope_error *err)
+{
+    return ppl_run(c, tok, n, ctx, o, r, loss_pos, progress, u, 0, err);
+}
+
+int eval_ppl_blocks(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+                    double *loss_pos, eval_progress progress, void *u, rope_error *err)
+{
+    return ppl_run(c, tok, n, ctx, o, r, loss_pos, progress, u, 1, err);
 }
 
 void eval_segments(const double *loss, int n, int n_seg, double *seg)

@@ -53,6 +53,11 @@ typedef struct eval_ppl_result {
 int eval_ppl(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
              double *loss_pos, eval_progress progress, void *u, rope_error *err);
 
+/* eval_ppl whose progress is called after every block of o->block tokens, counting blocks over all
+ * chunks, so a long chunk can be cancelled between blocks (the explorer's model panel). */
+int eval_ppl_blocks(model_ctx *c, const int *tok, long n, int ctx, const eval_ppl_opts *o, eval_ppl_result *r,
+                    double *loss_pos, eval_progress progress, void *u, rope_error *err);
+
 /* seg[k] = mean of loss[lo_k … hi_k) with lo_k = ⌊k·n/n_seg⌋, hi_k = ⌊(k+1)·n/n_seg⌋ (1 <= n_seg <= n). */
 void eval_segments(const double *loss, int n, int n_seg, double *seg);
 

@@ -223,8 +223,10 @@ static int write_atomic(const char *path, const void *buf, size_t n, rope_error 
     return 0;
 }
 
-int corpus_fetch_kjv(const char *path, rope_error *err)
+int corpus_read_kjv(char **text, size_t *n_text, rope_error *err)
 {
+    *text = NULL;
+    *n_text = 0;
     FILE *p = popen(CORPUS_KJV_COMMAND " 2>/dev/null", "r");
     if (!p) return rope_fail(err, "cannot run `bible`: %s", strerror(errno));
     size_t cap = 8 << 20, n = 0;
@@ -250,7 +252,16 @@ int corpus_fetch_kjv(const char *path, rope_error *err)
         return rope_fail(err, "`%s` failed or printed too little (%zu bytes); check the bible-kjv "
                               "package, or give --corpus FILE", CORPUS_KJV_COMMAND, n);
     }
-    n = corpus_strip_refs(buf, n);
+    *n_text = corpus_strip_refs(buf, n);
+    *text = buf;
+    return 0;
+}
+
+int corpus_fetch_kjv(const char *path, rope_error *err)
+{
+    char *buf;
+    size_t n;
+    if (corpus_read_kjv(&buf, &n, err)) return -1;
     int rc = write_atomic(path, buf, n, err);
     free(buf);
     return rc;

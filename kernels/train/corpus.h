@@ -44,6 +44,8 @@ void corpus_free(corpus *c);
  * (temporary file in the same directory, then rename). Fails with a line naming the missing
  * package when `bible` is not installed. */
 int  corpus_fetch_kjv(const char *path, rope_error *err);
+/* The same text in memory: *text is malloc'd (the caller frees it), *n_text its length. */
+int  corpus_read_kjv(char **text, size_t *n_text, rope_error *err);
 /* Strips a leading verse reference ("Ge1:1 ", "1Chr12:3 ", "SSol2:1 ") from every line of
  * buf[0..n), in place; returns the new length. Lines without a reference are kept as they are. */
 size_t corpus_strip_refs(char *buf, size_t n);

@@ -186,8 +186,8 @@ for k in "quit" "export: pick a format" "zoom the focused panel" "change the val
 done
 lacks "keys · Esc closes" $llama2 --keys '?<Esc>'
 has "score panel compares every method" $llama2 --keys 'cc'
-has "log Δ axis" $llama2
-has "linear Δ axis" $llama2 --keys 'l'
+has "log Δ axis" $llama2 --keys '8'
+has "linear Δ axis" $llama2 --keys '8l'
 if "$bin" freqs --preset llama-2-7b >/dev/null 2>&1; then
   has "preset " $llama2 --keys ']'
   has "presets (" $llama2 --keys 'p'

@@ -49,7 +49,7 @@ want = "extrapolate 0-%d (%d)  blend %d-%d (%d)  interpolate %d-63 (%d)" % (
 assert want in status, (want, status)
 PY
 lacks "shaded: YaRN regimes" --size 160x48 $llama31
-has "shaded: llama3 bands" --size 160x48 $llama31
+has "shaded: llama3 bands" --size 160x48 --keys 8 $llama31
 # linear: every pair interpolated; s = 1: nothing is (whatever the method)
 has "every pair interp 0-31" --size 160x48 --method linear --factor 4
 has "interpolate 0-31 (32)" --size 160x48 --method linear --factor 4
@@ -139,6 +139,6 @@ grep -qF "...; colour: angle 0 ... 2pi" "$tmp/as.txt" || grep -qF "0 (top) ... 6
 grep -qF "!=: 0 pairs differ" "$tmp/as.txt" && ok || bad "ASCII: ≠ is not '!='"
 LC_ALL=C grep -qP '[^\x00-\x7F]' "$tmp/as.txt" && bad "ASCII snapshot has non-ASCII bytes" || ok
 # the clock hands differ by shape: the title says which is which in words
-has "dotted hand θ, solid hand θ'" --size 200x60 $llama2
+has "dotted hand θ, solid hand θ'" --size 200x60 --keys 8 $llama2
 
 finish tui_teach

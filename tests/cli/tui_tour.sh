@@ -57,7 +57,7 @@ steps=(
   "one pair is a 2-D rotation|ropescope · none"
   "q·k depends only on m − n|ropescope · none"
   "wavelengths and r = L/λ|orig_ctx 4096"
-  "plain RoPE past L|position 8192"
+  "plain RoPE past L|position 1024"
   "Position Interpolation (linear)|ropescope · linear"
   "NTK-aware: a larger base|ropescope · ntk"
   "NTK-by-parts: α and β|corr raw 20.9445..45.0269 -> 20..46"

@@ -184,9 +184,9 @@ static void test_layout_neutral(void)
     plot_rect r[PLOT_PANEL_COUNT], area = { 0, 40, 1920, 1000 };
     unsigned shown = plot_layout_place(&l, area, &px, r);
     CHECK_INT(shown, (1u << PLOT_PANEL_COUNT) - 1);
-    /* 1450 × 1000 beside the table for six panels: 2 columns of 725 × 333 (w:h 2.18, |ln(2.18/1.6)| =
-     * 0.31) beat 3 of 483 × 500 (0.97, 0.50) and 4 of 362 × 500 (0.72, 0.79) */
-    CHECK_INT(r[PLOT_PANEL_WAVELENGTH].w, 725);
+    /* 1450 × 1000 beside the table for seven panels (the model panel included): 3 columns of 483 × 333
+     * (w:h 1.45, |ln(1.45/1.6)| = 0.10) beat 2 of 725 × 250 (2.9, 0.59) and 4 of 362 × 500 (0.72, 0.79) */
+    CHECK_INT(r[PLOT_PANEL_WAVELENGTH].w, 483);
     CHECK_INT(r[PLOT_PANEL_WAVELENGTH].h, 333);
     CHECK_INT(r[PLOT_PANEL_TABLE].w, 470);
     CHECK_INT(r[PLOT_PANEL_TABLE].x, 1920 - 470);

@@ -20,10 +20,14 @@ typedef enum plot_panel_id {
     PLOT_PANEL_CLOCKS,     /* phase dials at position p, original and scaled hands */
     PLOT_PANEL_SCORE,      /* attention score vs distance, L and s·L markers */
     PLOT_PANEL_HEATMAP,    /* angle mod 2π over position × pair, original vs scaled */
+    PLOT_PANEL_MODEL,      /* the loaded model under the current method (panel_model.h) */
     PLOT_PANEL_COUNT
 } plot_panel_id;
 
 #define PLOT_MAX_SEL 16
+#define PLOT_MAX_PARTS 3   /* sub-figures a zoomed panel may draw at once */
+
+struct plot_model;
 
 /* The score panel's smoothing: one point per dot column (at most PLOT_SCORE_MAX_BINS), each the mean of
  * PLOT_SCORE_PER_BIN (log axis: _LOG, where each sample costs a cos/sin per pair) consecutive samples
@@ -66,6 +70,7 @@ typedef struct plot_view {
     int         score_log;     /* 1: log Δ axis */
     int         score_bound;   /* 1: also draw the RoFormer bound of the current method */
     unsigned    score_methods; /* bit m: draw method m's q = k = 1 curve (the current one always) */
+    const struct plot_model *model; /* the model panel's numbers (not owned), NULL: none yet */
 } plot_view;
 
 /* Defaults for everything but the tables. */
@@ -82,6 +87,13 @@ const char *plot_panel_name(plot_panel_id id);   /* "wavelength", "ramp", … */
 int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
                      rope_error *err);
 
+/* How many sub-figures panel id draws: 1, or every sub-view of the model panel when it is zoomed. */
+int plot_panel_parts(plot_panel_id id, const plot_view *v, int zoomed);
+/* Sub-figure `part` (0 … plot_panel_parts − 1) of a zoomed panel; part 0 of an unzoomed panel is
+ * plot_panel_build. */
+int plot_panel_build_part(plot_panel_id id, int part, const plot_view *v, const plot_size *size,
+                          plot_figure *f, rope_error *err);
+
 /* The individual panels (plot_panel_build dispatches to these). */
 int plot_panel_wavelength(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_ramp(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
@@ -90,6 +102,7 @@ int plot_panel_table(const plot_view *v, const plot_size *size, plot_figure *f, 
 int plot_panel_clocks(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_score(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 int plot_panel_heatmap(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
+int plot_panel_model(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err);
 
 /* One line naming the regimes the current method puts the pairs in (the shading of panels 1 and 2):
  * "s = 1: …" when the method leaves every pair as it is, "linear: every pair interpolated …", YaRN's

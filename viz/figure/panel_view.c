@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "panel.h"
+#include "panel_model.h"
 
 void plot_view_init(plot_view *v)
 {
@@ -144,7 +145,7 @@ int plot_view_clock_pairs(const plot_view *v, int max, int *out)
 }
 
 static const char *const panel_names[PLOT_PANEL_COUNT] = {
-    "wavelength", "ramp", "factor", "table", "clocks", "score", "heatmap"
+    "wavelength", "ramp", "factor", "table", "clocks", "score", "heatmap", "model"
 };
 
 const char *plot_panel_name(plot_panel_id id)
@@ -164,18 +165,9 @@ int plot_size_rows(const plot_size *s)
     return r < 4 ? 4 : r > 1e6 ? 1000000 : (int)r;
 }
 
-int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
-                     rope_error *err)
+/* The sizes a panel function may rely on: at least 4 characters by 4 lines, and sane units. */
+static plot_size sane(const plot_size *size)
 {
-    typedef int (*panel_fn)(const plot_view *, const plot_size *, plot_figure *, rope_error *);
-    static const panel_fn fns[PLOT_PANEL_COUNT] = {
-        plot_panel_wavelength, plot_panel_ramp, plot_panel_factor, plot_panel_table,
-        plot_panel_clocks, plot_panel_score, plot_panel_heatmap
-    };
-    plot_figure_clear(f);
-    if ((unsigned)id >= PLOT_PANEL_COUNT)
-        return rope_fail(err, "panel %d does not exist", (int)id);
-    /* at least 4 characters by 4 lines, and sane units */
     plot_size z = *size;
     if (!(z.text_w > 0)) z.text_w = 1;
     if (!(z.text_h > 0)) z.text_h = 1;
@@ -183,6 +175,52 @@ int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size
     if (!(z.dot_h > 0)) z.dot_h = z.text_h;
     if (!(z.w >= 4 * z.text_w)) z.w = 4 * z.text_w;
     if (!(z.h >= 4 * z.text_h)) z.h = 4 * z.text_h;
+    return z;
+}
+
+int plot_panel_model(const plot_view *v, const plot_size *size, plot_figure *f, rope_error *err)
+{
+    if (!v->model) {
+        f->kind = PLOT_KIND_XY;
+        snprintf(f->title, sizeof f->title, "model");
+        snprintf(f->note, sizeof f->note, "the model panel has no results yet");
+        plot_axis_set(&f->x, 0, 1, 0, "position");
+        plot_axis_set(&f->y, 0, 1, 0, "loss nats");
+        return 0;
+    }
+    int which = v->model->view >= 0 && v->model->view < PLOT_MODEL_VIEWS ? v->model->view : 0;
+    return plot_model_figure(v->model, &v->table, which, size->w / size->text_w, size->h / size->text_h, f, err);
+}
+
+int plot_panel_parts(plot_panel_id id, const plot_view *v, int zoomed)
+{
+    return id == PLOT_PANEL_MODEL && zoomed && v->model ? PLOT_MODEL_VIEWS : 1;
+}
+
+int plot_panel_build_part(plot_panel_id id, int part, const plot_view *v, const plot_size *size,
+                          plot_figure *f, rope_error *err)
+{
+    if (id != PLOT_PANEL_MODEL || !v->model || part < 0 || part >= PLOT_MODEL_VIEWS)
+        return plot_panel_build(id, v, size, f, err);
+    plot_size z = sane(size);
+    int rc = plot_model_figure(v->model, &v->table, part, z.w / z.text_w, z.h / z.text_h, f, err);
+    if (rc)
+        snprintf(f->note, sizeof f->note, "%.150s", err ? err->msg : "cannot draw this panel");
+    return rc;
+}
+
+int plot_panel_build(plot_panel_id id, const plot_view *v, const plot_size *size, plot_figure *f,
+                     rope_error *err)
+{
+    typedef int (*panel_fn)(const plot_view *, const plot_size *, plot_figure *, rope_error *);
+    static const panel_fn fns[PLOT_PANEL_COUNT] = {
+        plot_panel_wavelength, plot_panel_ramp, plot_panel_factor, plot_panel_table,
+        plot_panel_clocks, plot_panel_score, plot_panel_heatmap, plot_panel_model
+    };
+    plot_figure_clear(f);
+    if ((unsigned)id >= PLOT_PANEL_COUNT)
+        return rope_fail(err, "panel %d does not exist", (int)id);
+    plot_size z = sane(size);
     int rc = fns[id](v, &z, f, err);
     if (rc)
         snprintf(f->note, sizeof f->note, "%.150s", err ? err->msg : "cannot draw this panel");

@@ -17,6 +17,11 @@ int sdl_frame_init(sdl_frame *fr)
             sdl_frame_free(fr);
             return -1;
         }
+    for (int i = 0; i < PLOT_MAX_PARTS - 1; i++)
+        if (plot_figure_init(&fr->part[i], FIG_DOUBLES, FIG_BYTES)) {
+            sdl_frame_free(fr);
+            return -1;
+        }
     return 0;
 }
 
@@ -24,6 +29,8 @@ void sdl_frame_free(sdl_frame *fr)
 {
     for (int i = 0; i < PLOT_PANEL_COUNT; i++)
         plot_figure_free(&fr->fig[i]);
+    for (int i = 0; i < PLOT_MAX_PARTS - 1; i++)
+        plot_figure_free(&fr->part[i]);
 }
 
 static int draw_params(sdl_canvas *c, int y, const tui_chrome *ch, sdl_frame_hits *hits)
@@ -217,6 +224,26 @@ void sdl_frame_render(sdl_frame *fr, sdl_canvas *c, const tui_chrome *ch, const 
             continue;
         SDL_Rect r = { rect[id].x + 2 * s, rect[id].y + 2 * s, rect[id].w - 4 * s, rect[id].h - 4 * s };
         plot_figure *f = &fr->fig[id];
+        int parts = plot_panel_parts((plot_panel_id)id, v, ch->zoom);
+        if (parts > 1) { /* a zoomed panel with sub-views: all of them, in two columns */
+            int rows = (parts + 1) / 2;
+            for (int k = 0; k < parts && k < PLOT_MAX_PARTS; k++) {
+                int rr = k / 2, cc = k % 2, in_row = rr == rows - 1 ? parts - rr * 2 : 2;
+                SDL_Rect q = { r.x + r.w * cc / in_row, r.y + r.h * rr / rows, r.w / in_row, r.h / rows };
+                plot_figure *pf = k ? &fr->part[k - 1] : f;
+                if (sdl_glue_build_part((plot_panel_id)id, k, v, q, c->scale, pf, &fr->last_error)) {
+                    plot_figure_clear(pf);
+                    pf->kind = PLOT_KIND_XY;
+                    snprintf(pf->note, sizeof pf->note, "%.159s", fr->last_error.msg);
+                }
+                char tag[8];
+                snprintf(tag, sizeof tag, "%d%c", id + 1, 'a' + k);
+                sdl_fig_hits spare;
+                memset(&spare, 0, sizeof spare);
+                sdl_draw_figure(c, pf, q, id == ch->focus_panel, tag, k ? &spare : &hits->fig[id]);
+            }
+            continue;
+        }
         if (sdl_glue_build((plot_panel_id)id, v, r, c->scale, f, &fr->last_error)) {
             plot_figure_clear(f);
             f->kind = PLOT_KIND_XY;

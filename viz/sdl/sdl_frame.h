@@ -23,6 +23,7 @@ typedef struct sdl_frame_hits {
 
 typedef struct sdl_frame {
     plot_figure fig[PLOT_PANEL_COUNT];
+    plot_figure part[PLOT_MAX_PARTS - 1];      /* a zoomed panel's further sub-figures */
     int         zoomed[PLOT_PANEL_COUNT];      /* 1: x axis shown over [x_lo, x_hi] */
     double      x_lo[PLOT_PANEL_COUNT], x_hi[PLOT_PANEL_COUNT];
     double      full_lo[PLOT_PANEL_COUNT], full_hi[PLOT_PANEL_COUNT]; /* out: the unzoomed x range */
@@ -42,5 +43,8 @@ unsigned sdl_glue_layout(SDL_Rect area, float scale, unsigned visible, int focus
                          SDL_Rect rect[PLOT_PANEL_COUNT]);
 int sdl_glue_build(plot_panel_id id, const plot_view *v, SDL_Rect r, float scale, plot_figure *f,
                    rope_error *err);
+/* Sub-figure `part` of a zoomed panel (plot_panel_build_part); part 0 is sdl_glue_build. */
+int sdl_glue_build_part(plot_panel_id id, int part, const plot_view *v, SDL_Rect r, float scale, plot_figure *f,
+                        rope_error *err);
 
 #endif

@@ -35,6 +35,12 @@ unsigned sdl_glue_layout(SDL_Rect area, float scale, unsigned visible, int focus
 int sdl_glue_build(plot_panel_id id, const plot_view *v, SDL_Rect r, float scale, plot_figure *f,
                    rope_error *err)
 {
+    return sdl_glue_build_part(id, 0, v, r, scale, f, err);
+}
+
+int sdl_glue_build_part(plot_panel_id id, int part, const plot_view *v, SDL_Rect r, float scale, plot_figure *f,
+                        rope_error *err)
+{
     double cw = CELL_W * scale, ch = CELL_H * scale;
     int cols = (int)(r.w / cw) - 2, rows = (int)(r.h / ch) - 2;
     if (id == PLOT_PANEL_HEATMAP) { /* pixels show finer samples than cells */
@@ -44,5 +50,5 @@ int sdl_glue_build(plot_panel_id id, const plot_view *v, SDL_Rect r, float scale
     if (cols < 4) cols = 4;
     if (rows < 4) rows = 4;
     plot_size size = tui_size_hint(cols, rows);
-    return plot_panel_build(id, v, &size, f, err);
+    return part ? plot_panel_build_part(id, part, v, &size, f, err) : plot_panel_build(id, v, &size, f, err);
 }

@@ -14,6 +14,7 @@ static const struct { const char *name; int key; } names[] = {
     { "enter", TUI_KEY_ENTER }, { "esc", TUI_KEY_ESC }, { "tab", TUI_KEY_TAB }, { "backtab", TUI_KEY_BACKTAB },
     { "s-tab", TUI_KEY_BACKTAB }, { "bs", TUI_KEY_BACKSPACE }, { "del", TUI_KEY_DELETE },
     { "space", ' ' }, { "lt", '<' }, { "tick", TUI_KEY_TICK },
+    { "wait", TUI_KEY_WAIT },
 };
 
 /* "X,Y" → two ints; -1 on a bad number. */

@@ -5,7 +5,8 @@
  *   <Up> <Down> <Left> <Right> <Home> <End> <PgUp> <PgDn> <Enter> <Esc> <Tab> <BackTab>
  *   <BS> <Del> <Space> <lt> (a literal '<') <F1> … <F12> <C-a> … <C-z> (control keys),
  *   <Click:X,Y> <WheelUp:X,Y> <WheelDown:X,Y> (mouse at cell column X, row Y, from 0),
- *   <Resize:WxH> (the terminal changes size), <Tick> (one animation step).
+ *   <Resize:WxH> (the terminal changes size), <Tick> (one animation step), <Wait> (wait until
+ *   the background jobs are done).
  *   Names are case-insensitive.
  *
  * Contract: the parser never allocates; an unknown name, an unclosed '<' or a bad number is an
@@ -24,7 +25,8 @@ enum {
     TUI_KEY_F1,                         /* F1 … F12 are TUI_KEY_F1 + 0 … 11 */
     TUI_KEY_RESIZE = TUI_KEY_F1 + 12,   /* w, h carry the new size */
     TUI_KEY_MOUSE,                      /* x, y, button */
-    TUI_KEY_TICK                        /* an animation step */
+    TUI_KEY_TICK,                       /* an animation step */
+    TUI_KEY_WAIT                        /* --keys only: wait for the background jobs */
 };
 #define TUI_KEY_ENTER 13
 #define TUI_KEY_ESC   27

@@ -18,6 +18,11 @@ int tui_screen_init(tui_screen *s, tui_style style)
             tui_screen_free(s);
             return -1;
         }
+    for (int i = 0; i < PLOT_MAX_PARTS - 1; i++)
+        if (plot_figure_init(&s->part[i], FIG_DOUBLES, FIG_BYTES)) {
+            tui_screen_free(s);
+            return -1;
+        }
     return 0;
 }
 
@@ -25,6 +30,8 @@ void tui_screen_free(tui_screen *s)
 {
     for (int i = 0; i < PLOT_PANEL_COUNT; i++)
         plot_figure_free(&s->fig[i]);
+    for (int i = 0; i < PLOT_MAX_PARTS - 1; i++)
+        plot_figure_free(&s->part[i]);
 }
 
 void tui_screen_too_small(tui_grid *g, const tui_style *st, const char *note)
@@ -303,6 +310,24 @@ void tui_screen_render(tui_screen *s, tui_grid *g, const tui_chrome *c, const pl
             continue;
         tui_rect r = hits->panel[id];
         plot_figure *f = &s->fig[id];
+        int parts = plot_panel_parts((plot_panel_id)id, v, c->zoom);
+        if (parts > 1) { /* a zoomed panel with sub-views: all of them, two columns when wide */
+            int cols = r.w >= 2 * TUI_PANEL_MIN_W ? 2 : 1, rows = (parts + cols - 1) / cols;
+            for (int k = 0; k < parts && k < PLOT_MAX_PARTS; k++) {
+                int rr = k / cols, cc = k % cols, in_row = rr == rows - 1 ? parts - rr * cols : cols;
+                int y0 = r.y + r.h * rr / rows, y1 = r.y + r.h * (rr + 1) / rows;
+                int x0 = r.x + r.w * cc / in_row, x1 = r.x + r.w * (cc + 1) / in_row;
+                tui_rect q = { x0, y0, x1 - x0, y1 - y0 };
+                plot_figure *pf = k ? &s->part[k - 1] : f;
+                plot_size hint = tui_size_hint(q.w - 2, q.h - 2);
+                if (plot_panel_build_part((plot_panel_id)id, k, v, &hint, pf, &s->last_error))
+                    pf->kind = PLOT_KIND_XY;
+                char tag[8];
+                snprintf(tag, sizeof tag, "%d%c", id + 1, 'a' + k);
+                tui_draw_figure(g, q, pf, st, id == c->focus_panel, tag);
+            }
+            continue;
+        }
         plot_size hint = tui_size_hint(r.w - 2, r.h - 2);
         if (plot_panel_build((plot_panel_id)id, v, &hint, f, &s->last_error))
             f->kind = PLOT_KIND_XY; /* draws the note (the error) over empty axes */

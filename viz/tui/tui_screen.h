@@ -71,6 +71,7 @@ typedef struct tui_hits {
 
 typedef struct tui_screen {
     plot_figure fig[PLOT_PANEL_COUNT];
+    plot_figure part[PLOT_MAX_PARTS - 1];  /* a zoomed panel's further sub-figures */
     tui_style   style;
     rope_error  last_error;                /* the last panel that failed to build */
 } tui_screen;

@@ -1,0 +1,203 @@
+/* tests/unit/test_live.c — the model panel's jobs (app/explorer/live_model.c) on a small random model and
+ * a generated text, through the controller with a synchronous worker: <Wait> fills every part for the
+ * current generation; the perplexity at L equals a hand loop over the engine's logits (a direct
+ * log-softmax, not the scorer), the loss by position averages to log ppl at s·L; a beta_fast step
+ * marks YaRN's parts stale at once while plain RoPE's and linear's stay current (they do not read β),
+ * and <Wait> brings every part current again; the layer/head choice averages the right curves; on a
+ * worker thread, quick changes while jobs run end with every part current for the last parameters;
+ * a text shorter than the window is one line, not a crash. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "check.h"
+#include "eval.h"
+#include "tui_app.h"
+
+static char model_path[64], text_path[64], short_path[64];
+
+static int make_files(void)
+{
+    model m;
+    rope_error err;
+    model_hparams hp = { MODEL_VOCAB, 32, 2, 2, 1, 16, 48, 64, 1e-5f, 0 };
+    if (model_init_random(&m, &hp, 7, &err)) return -1;
+    snprintf(model_path, sizeof model_path, "/tmp/test_live_%d.gguf", (int)getpid());
+    int rc = model_save(&m, model_path, GGUF_DTYPE_F32, &err);
+    model_free(&m);
+    if (rc) { fprintf(stderr, "%s\n", err.msg); return -1; }
+    snprintf(text_path, sizeof text_path, "/tmp/test_live_%d.txt", (int)getpid());
+    snprintf(short_path, sizeof short_path, "/tmp/test_live_%d_short.txt", (int)getpid());
+    FILE *f = fopen(text_path, "w"), *g = fopen(short_path, "w");
+    if (!f || !g) return -1;
+    for (int i = 0; i < 60; i++) fprintf(f, "line %d: the quick brown fox jumps over the lazy dog.\n", i);
+    fprintf(g, "short\n");
+    fclose(f);
+    fclose(g);
+    return 0;
+}
+
+static void wait_all(tui_app *a)
+{
+    tui_event w = { .key = TUI_KEY_WAIT };
+    tui_app_handle(a, &w);
+}
+
+/* ppl of tok[0..n) from an empty cache at positions 0..n−1: exp(mean −log softmax) by hand */
+static double hand_ppl(const rope_params *p, const int *tok, int n)
+{
+    model m;
+    model_ctx c;
+    rope_error err;
+    if (model_load(&m, model_path, &err)) return NAN;
+    model_ctx_params cp;
+    model_ctx_params_default(&m, &cp);
+    cp.n_ctx = n;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    if (model_ctx_init(&c, &m, &cp, &err)) { model_free(&m); return NAN; }
+    double nll = 0;
+    if (model_eval(&c, tok, n, &err) == 0)
+        for (int i = 0; i + 1 < n; i++) {
+            const float *lg = model_logits(&c, i);
+            double mx = lg[0], s = 0;
+            for (int v = 1; v < MODEL_VOCAB; v++) if (lg[v] > mx) mx = lg[v];
+            for (int v = 0; v < MODEL_VOCAB; v++) s += exp((double)lg[v] - mx);
+            nll += -((double)lg[tok[i + 1]] - mx - log(s));
+        }
+    model_ctx_free(&c);
+    model_free(&m);
+    return exp(nll / (n - 1));
+}
+
+int main(void)
+{
+    if (make_files()) { fprintf(stderr, "cannot write the test files\n"); return 1; }
+    rope_config cfg;
+    rope_config_init(&cfg);
+    cfg.params.method = ROPE_YARN;
+    cfg.params.head_dim = 16;
+    cfg.params.orig_ctx = cfg.params.max_pos = 64;
+    cfg.params.factor = 4.0;
+    rope_error err;
+    tui_app *a = malloc(sizeof *a);
+    CHECK(tui_app_init(a, &cfg, "", &err) == 0);
+    a->jobs = worker_new(1, &err);
+    CHECK(a->jobs != NULL);
+    CHECK(tui_app_live(a, model_path, text_path, 1, &err) == 0);
+    tui_app_chrome(a);
+    CHECK(a->lab.live.stamp == 0); /* nothing runs in a synchronous worker before <Wait> */
+
+    wait_all(a);
+    live_result *r = a->lab.live.result;
+    CHECK(r != NULL && a->lab.live.rc == 0);
+    if (!r) return 1;
+    const plot_model *m = &r->pm;
+    unsigned long g = a->lab.generation;
+    CHECK_INT(m->L, 64);
+    CHECK_INT(m->sL, 256);
+    CHECK_INT(m->n_loss, 255);
+    CHECK(m->slot[0].method == ROPE_YARN && m->slot[1].method == ROPE_NONE && m->slot[2].method == ROPE_LINEAR);
+    for (int k = 0; k < 3; k++) {
+        CHECK(m->slot[k].used);
+        CHECK(m->slot[k].stamp_L == g && m->slot[k].stamp_sL == g);
+    }
+    CHECK(m->stamp_attn == g && m->stamp_pk == g && m->stamp_gen == g);
+    CHECK_INT(m->attn_n, 256);
+    CHECK_INT(m->n_gen, PLOT_MODEL_GEN);
+    CHECK(m->pk_rank >= 1 && m->pk_rank <= LIVE_PK_ALT + 1);
+
+    /* the numbers against a second computation */
+    FILE *f = fopen(text_path, "rb");
+    int tok[256];
+    for (int i = 0; i < 256; i++) tok[i] = fgetc(f);
+    fclose(f);
+    rope_params q = cfg.params;
+    CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
+    CHECK_REL(m->slot[0].ppl_sL, hand_ppl(&q, tok, 256), 1e-4);
+    q.method = ROPE_NONE;
+    CHECK_REL(m->slot[1].ppl_sL, hand_ppl(&q, tok, 256), 1e-4);
+    for (int k = 0; k < 3; k++) {
+        double s = 0;
+        for (int i = 0; i < m->n_loss; i++) s += m->slot[k].loss[i];
+        CHECK_REL(exp(s / m->n_loss), m->slot[k].ppl_sL, 1e-9);
+    }
+    /* the mean over layers and heads of the selected curves */
+    double want = 0;
+    for (int l = 0; l < r->att_layers; l++)
+        for (int h = 0; h < r->att_heads; h++) want += r->att_score[0][((size_t)l * r->att_heads + h) * 256 + 5];
+    CHECK_REL(m->score[0][5], want / (r->att_layers * r->att_heads), 1e-12);
+    tui_event d = { .key = 'd' };
+    tui_app_handle(a, &d); /* layer 0, head 0 */
+    r = a->lab.live.result;
+    CHECK_INT(r->pm.layer, 0);
+    CHECK(r->pm.score[0][5] == r->att_score[0][5]);
+
+    /* beta_fast up: YaRN stale at once, plain RoPE and linear still current */
+    CHECK(lab_step(&a->lab, LAB_P_BETA_FAST, 1, &err) == 0);
+    tui_app_live_kick(a);
+    r = a->lab.live.result;
+    m = &r->pm;
+    g = a->lab.generation;
+    CHECK(m->slot[0].stamp_L != 0 && m->slot[0].stamp_L != g);
+    CHECK(m->slot[0].stamp_sL != 0 && m->slot[0].stamp_sL != g);
+    CHECK(m->slot[1].stamp_L == g && m->slot[1].stamp_sL == g);
+    CHECK(m->slot[2].stamp_L == g && m->slot[2].stamp_sL == g);
+    CHECK(m->stamp_attn != g && m->stamp_gen != g);
+    wait_all(a);
+    r = a->lab.live.result;
+    m = &r->pm;
+    for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_L == g && m->slot[k].stamp_sL == g);
+    CHECK(m->stamp_attn == g && m->stamp_pk == g && m->stamp_gen == g);
+    q = a->lab.cfg.params;
+    CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
+
+    worker_free(a->jobs);
+    a->jobs = NULL;
+    tui_app_free(a);
+
+    /* a worker thread: quick changes while jobs run, then <Wait>; everything ends current (TSan runs this) */
+    CHECK(tui_app_init(a, &cfg, "", &err) == 0);
+    a->jobs = worker_new(0, &err);
+    CHECK(a->jobs != NULL && tui_app_live(a, model_path, text_path, 1, &err) == 0);
+    tui_app_live_kick(a);
+    for (int i = 0; i < 6; i++) {
+        CHECK(lab_step(&a->lab, i % 2 ? LAB_P_FACTOR : LAB_P_BETA_FAST, 1, &err) == 0);
+        tui_app_live_kick(a);
+        usleep(2000);
+        while (tui_app_collect(a))
+            ;
+        tui_app_chrome(a); /* reads the worker's progress */
+    }
+    wait_all(a);
+    r = a->lab.live.result;
+    g = a->lab.generation;
+    CHECK(r != NULL && a->lab.live.rc == 0);
+    if (r) {
+        m = &r->pm;
+        for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_L == g && m->slot[k].stamp_sL == g);
+        CHECK(m->stamp_attn == g && m->stamp_pk == g && m->stamp_gen == g);
+        CHECK_INT(m->sL, live_window(&a->lab.cfg.params));
+    }
+    CHECK(!worker_busy(a->jobs));
+    worker_free(a->jobs);
+    a->jobs = NULL;
+    tui_app_free(a);
+
+    /* a text shorter than the window: one line in the panel */
+    CHECK(tui_app_init(a, &cfg, "", &err) == 0);
+    a->jobs = worker_new(1, &err);
+    CHECK(tui_app_live(a, model_path, short_path, 1, &err) == 0);
+    wait_all(a);
+    r = a->lab.live.result;
+    CHECK(r != NULL && a->lab.live.rc != 0);
+    if (r) CHECK(strstr(r->pm.line, "the passage has 6 tokens") != NULL);
+    worker_free(a->jobs);
+    a->jobs = NULL;
+    tui_app_free(a);
+    free(a);
+    unlink(model_path);
+    unlink(text_path);
+    unlink(short_path);
+    return check_done("test_live");
+}
