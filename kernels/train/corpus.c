@@ -477,34 +477,54 @@ int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng,
     return 0;
 }
 
-int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+/* One passage of d symbols of the alphabet lo .. lo+n_sym-1 (distinct when d <= n_sym, else drawn
+ * independently), written twice from out[*at] on, cut at len. */
+static void double_passage(uint8_t *out, uint8_t *kind, int len, int *at, int d, int lo, int n_sym, uint64_t *rng)
+{
+    uint8_t sym[CORPUS_RECALL_DOUBLE_MAX];
+    if (d <= n_sym) {
+        uint8_t pool[256];
+        for (int i = 0; i < n_sym; i++) pool[i] = (uint8_t)(lo + i);
+        for (int i = 0; i < d; i++) {            /* partial Fisher–Yates: d distinct symbols */
+            int j = i + (int)rand_below(rng, (uint64_t)(n_sym - i));
+            uint8_t t = pool[i]; pool[i] = pool[j]; pool[j] = t;
+            sym[i] = pool[i];
+        }
+    } else {                                     /* longer than the alphabet: drawn independently */
+        for (int i = 0; i < d; i++) sym[i] = (uint8_t)(lo + rand_below(rng, (uint64_t)n_sym));
+    }
+    for (int i = 0; i < 2 * d && *at < len; i++, (*at)++) {
+        out[*at] = sym[i % d];
+        if (kind) kind[*at] = i > d ? CORPUS_TOK_COPY : CORPUS_TOK_PLAIN;
+    }
+}
+
+static int recall_double_form(uint8_t *out, uint8_t *kind, int len, int dmax, int mixed, uint64_t *rng,
+                              rope_error *err)
 {
     if (len < CORPUS_RECALL_MIN)
         return rope_fail(err, "a recall episode needs at least %d tokens; %d requested", CORPUS_RECALL_MIN, len);
-    const int n_sym = 256 - CORPUS_RECALL_LO;
     int hi = dmax > 0 && dmax < len / 2 ? dmax : len / 2;
     if (hi > CORPUS_RECALL_DOUBLE_MAX) hi = CORPUS_RECALL_DOUBLE_MAX;
     int at = 0;
     while (at < len) {
         int d = 4 + (int)rand_below(rng, (uint64_t)(hi - 4 + 1));
-        uint8_t sym[CORPUS_RECALL_DOUBLE_MAX];
-        if (d <= n_sym) {
-            uint8_t pool[256];
-            for (int i = 0; i < n_sym; i++) pool[i] = (uint8_t)(CORPUS_RECALL_LO + i);
-            for (int i = 0; i < d; i++) {        /* partial Fisher–Yates: d distinct symbols */
-                int j = i + (int)rand_below(rng, (uint64_t)(n_sym - i));
-                uint8_t t = pool[i]; pool[i] = pool[j]; pool[j] = t;
-                sym[i] = pool[i];
-            }
-        } else {                                 /* longer than the alphabet: drawn independently */
-            for (int i = 0; i < d; i++) sym[i] = (uint8_t)(CORPUS_RECALL_LO + rand_below(rng, (uint64_t)n_sym));
-        }
-        for (int i = 0; i < 2 * d && at < len; i++, at++) {
-            out[at] = sym[i % d];
-            if (kind) kind[at] = i > d ? CORPUS_TOK_COPY : CORPUS_TOK_PLAIN;
-        }
+        if (mixed && rand_below(rng, 2))
+            double_passage(out, kind, len, &at, d, CORPUS_PRINT_LO, CORPUS_PRINT_HI - CORPUS_PRINT_LO + 1, rng);
+        else
+            double_passage(out, kind, len, &at, d, CORPUS_RECALL_LO, 256 - CORPUS_RECALL_LO, rng);
     }
     return 0;
+}
+
+int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+{
+    return recall_double_form(out, kind, len, dmax, 0, rng, err);
+}
+
+int corpus_recall_mixed(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+{
+    return recall_double_form(out, kind, len, dmax, 1, rng, err);
 }
 
 void corpus_mix_default(corpus_mix *mx)
@@ -544,6 +564,8 @@ corpus_kind corpus_sample_kinds(const corpus *c, const corpus_mix *mx, uint64_t 
     if (len >= CORPUS_RECALL_MIN && u >= tasks + mx->repeat && u < tasks + mx->repeat + mx->recall) {
         if (mx->recall_form == CORPUS_RECALL_DOUBLE)
             corpus_recall_double(out, kind, len, mx->recall_dmax, &rng, NULL);
+        else if (mx->recall_form == CORPUS_RECALL_MIXED)
+            corpus_recall_mixed(out, kind, len, mx->recall_dmax, &rng, NULL);
         else
             corpus_recall(out, kind, len, mx->recall_dmax, &rng, NULL);
         return CORPUS_RECALL;

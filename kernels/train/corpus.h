@@ -82,7 +82,7 @@ typedef struct corpus_mix {
     double repeat;      /* fraction that are repeat episodes */
     double recall;      /* fraction that are recall episodes (corpus_recall) */
     int    recall_dmax; /* longest copy distance of a recall episode (0: the whole window) */
-    int    recall_form; /* CORPUS_RECALL_SPANS (corpus_recall) or CORPUS_RECALL_DOUBLE (corpus_recall_double) */
+    int    recall_form; /* CORPUS_RECALL_SPANS (corpus_recall), _DOUBLE (corpus_recall_double), _MIXED (corpus_recall_mixed) */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
@@ -147,6 +147,7 @@ int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
 #define CORPUS_RECALL_MIN  16
 #define CORPUS_RECALL_SPANS  0
 #define CORPUS_RECALL_DOUBLE 1
+#define CORPUS_RECALL_MIXED  2
 #define CORPUS_RECALL_DMIN 8
 #define CORPUS_RECALL_LO   0x80
 int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
@@ -160,6 +161,13 @@ int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng,
  * match is always reliable. Longer passages (copy distances past 128, for wider windows) draw symbols
  * independently; a match of two or three symbols then identifies the place. */
 #define CORPUS_RECALL_DOUBLE_MAX 1024
+
+/* As corpus_recall_double, but each passage draws its symbols from the high bytes or, with probability
+ * 1/2, from printable ASCII CORPUS_PRINT_LO..CORPUS_PRINT_HI (94 symbols: letters, digits, punctuation),
+ * so a copier formed on the high bytes carries over to the bytes text and passkeys are written in. */
+#define CORPUS_PRINT_LO 0x21
+#define CORPUS_PRINT_HI 0x7E
+int corpus_recall_mixed(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */

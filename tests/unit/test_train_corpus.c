@@ -412,7 +412,27 @@ static void test_recall_double(void)
     CHECK(n_long > 1000);
     CHECK(n_far > n_long / 4);               /* copy distances past the alphabet's size do occur */
     CHECK(bad_long * 200 < n_long);           /* chance repeats of a 4-gram: well under 0.5 % */
+    /* mixed: the same rule within each passage's alphabet; both alphabets occur, about half each */
+    long n_ascii = 0, n_high = 0, bad_mixed = 0, bad_byte = 0;
+    for (int e = 0; e < 40; e++) {
+        uint64_t rng = 500 + (uint64_t)e;
+        CHECK(corpus_recall_mixed(out, kind, L, 40, &rng, &err) == 0);
+        for (int i = 0; i < L; i++) {
+            int hi_byte = out[i] >= CORPUS_RECALL_LO, ascii = out[i] >= CORPUS_PRINT_LO && out[i] <= CORPUS_PRINT_HI;
+            bad_byte += !hi_byte && !ascii;
+            n_high += hi_byte;
+            n_ascii += ascii;
+            if (kind[i] != CORPUS_TOK_COPY) continue;
+            int j = i - 2;
+            while (j >= 0 && out[j] != out[i - 1]) j--;
+            bad_mixed += j < 0 || out[j + 1] != out[i] || i - 1 - j > 40;
+        }
+    }
+    CHECK_INT(bad_byte, 0);
+    CHECK_INT(bad_mixed, 0);
+    CHECK_NEAR(n_ascii / (double)(n_ascii + n_high), 0.5, 0.05);
     uint64_t rng = 5;
+    CHECK(corpus_recall_mixed(out, kind, 15, 0, &rng, &err) == -1);
     CHECK(corpus_recall_double(out, kind, 15, 0, &rng, &err) == -1);
     CHECK_HAS(err.msg, "at least 16");
 }
