@@ -5,13 +5,16 @@
  * marks YaRN's parts stale at once while plain RoPE's and linear's stay current (they do not read β),
  * and <Wait> brings every part current again; the layer/head choice averages the right curves; on a
  * worker thread, quick changes while jobs run end with every part current for the last parameters;
- * a text shorter than the window is one line, not a crash. */
+ * a text shorter than the window is one line, not a crash; the parts one shared forward gives equal
+ * the same parts computed each on its own (check_shared). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "check.h"
 #include "eval.h"
+#include "eval_decay.h"
 #include "tui_app.h"
 
 static char model_path[64], text_path[64], short_path[64];
@@ -70,6 +73,82 @@ static double hand_ppl(const rope_params *p, const int *tok, int n)
     return exp(nll / (n - 1));
 }
 
+/* The parts one shared forward gives (ppl and loss at s·L, the attention capture, the continuation
+ * from the cached window) against each computed on its own from an empty cache: eval_ppl over one
+ * chunk (one call, as `ropescope ppl` runs it) and in calls of 512 as the panel ran it before,
+ * eval_decay on a fresh capture, and the continuation prefilled from nothing in blocks of 512. */
+static void check_shared(const live_result *r, const rope_params *p, const int *tok, int n_tok)
+{
+    const plot_model *m = &r->pm;
+    int n = m->sL;
+    model mdl;
+    model_ctx c;
+    rope_error err;
+    if (model_load(&mdl, model_path, &err)) { CHECK(0); return; }
+    model_ctx_params cp;
+    model_ctx_params_default(&mdl, &cp);
+    cp.n_ctx = n;
+    cp.n_threads = 1;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    cp.rope.seq_len = 0;
+    if (model_ctx_init(&c, &mdl, &cp, &err)) { CHECK(0); model_free(&mdl); return; }
+    eval_ppl_result one, blocks;
+    double *loss = malloc(sizeof(double) * (size_t)n);
+    eval_ppl_opts o1 = { 1, EVAL_SCORE_ALL, 0 }, o512 = { 1, EVAL_SCORE_ALL, 512 };
+    CHECK(eval_ppl(&c, tok, n_tok, n, &o1, &one, loss, NULL, NULL, &err) == 0);
+    CHECK(m->slot[0].ppl_sL == one.ppl);           /* the same forward, the same sums: equal bits */
+    int same_loss = 1;
+    for (int i = 0; i < n - 1; i++) same_loss &= m->slot[0].loss[i] == loss[i];
+    CHECK(same_loss);
+    CHECK(eval_ppl_blocks(&c, tok, n_tok, n, &o512, &blocks, NULL, NULL, NULL, &err) == 0);
+    CHECK_REL(m->slot[0].ppl_sL, blocks.ppl, 1e-9);
+    /* attention: a capture of its own */
+    eval_decay d;
+    CHECK(eval_decay_init(&d, &mdl, n, 0, 0, 1, &err) == 0);
+    CHECK(eval_decay_capture(&d, &c, tok, &err) == 0 && eval_decay_scores_fft(&d, NULL, &err) == 0);
+    int same_att = 1;
+    for (int l = 0; l < r->att_layers; l++)
+        for (int h = 0; h < r->att_heads; h++) {
+            const double *sc = eval_decay_score(&d, l, h), *wt = eval_decay_weight(&d, l, h);
+            const double *rs = r->att_score[0] + ((size_t)l * r->att_heads + h) * n;
+            const double *rw = r->att_weight[0] + ((size_t)l * r->att_heads + h) * n;
+            for (int t = 0; t < n; t++) same_att &= sc[t] == rs[t] && wt[t] == rw[t];
+        }
+    CHECK(same_att);
+    eval_decay_free(&d);
+    /* the continuation: tok[0..C) and the prompt from an empty cache, then greedy */
+    int C = m->ctx_gen, P = (int)strlen(m->prompt), G = m->n_gen;
+    CHECK_INT(C, n - P - G);
+    int *pr = malloc(sizeof(int) * (size_t)(C + P)), out[PLOT_MODEL_GEN];
+    memcpy(pr, tok, sizeof(int) * (size_t)C);
+    for (int i = 0; i < P; i++) pr[C + i] = (unsigned char)m->prompt[i];
+    model_ctx_reset(&c);
+    for (int at = 0; at < C + P; at += 512) {
+        int nb = C + P - at < 512 ? C + P - at : 512;
+        CHECK(model_eval(&c, pr + at, nb, &err) == 0);
+    }
+    double worst = 0;
+    for (int k = 0; k < G; k++) {
+        const float *lg = model_logits(&c, c.n_logits - 1);
+        int best = 0;
+        for (int v = 1; v < MODEL_VOCAB; v++) if (lg[v] > lg[best]) best = v;
+        out[k] = best;
+        double e = fabs(eval_logprob(lg, MODEL_VOCAB, best) - m->gen_lp[0][k]);
+        if (e > worst) worst = e;
+        if (k + 1 < G) CHECK(model_eval(&c, &best, 1, &err) == 0);
+    }
+    char txt[PLOT_MODEL_GEN + 1];
+    for (int t = 0; t < G; t++) txt[t] = out[t] == '\n' ? '|' : out[t] >= 32 && out[t] < 127 ? (char)out[t] : '?';
+    txt[G] = '\0';
+    CHECK_STR(m->gen_text[0], txt);
+    CHECK(worst <= 1e-5);
+    free(pr);
+    free(loss);
+    model_ctx_free(&c);
+    model_free(&mdl);
+}
+
 int main(void)
 {
     if (make_files()) { fprintf(stderr, "cannot write the test files\n"); return 1; }
@@ -113,6 +192,7 @@ int main(void)
     for (int i = 0; i < 256; i++) tok[i] = fgetc(f);
     fclose(f);
     rope_params q = cfg.params;
+    check_shared(r, &q, tok, 256);
     CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
     CHECK_REL(m->slot[0].ppl_sL, hand_ppl(&q, tok, 256), 1e-4);
     q.method = ROPE_NONE;
