@@ -98,7 +98,8 @@ void live_slot_methods(const rope_params *p, rope_method cmp, rope_method out[PL
 const char *live_stage_name(int stage)
 {
     static const char *const names[LIVE_STAGES] = {
-        "perplexity at L", "perplexity and loss at s·L", "attention over distance", "continuations", "passkey probe"
+        "perplexity at L", "perplexity and loss at s·L", "attention over distance", "continuations", "passkey probe",
+        "perplexity at 2·s·L"
     };
     return stage >= 0 && stage < LIVE_STAGES ? names[stage] : "?";
 }
@@ -225,6 +226,9 @@ live_result *live_result_next(const live_result *held, const rope_params *p, con
         int ok_L = used[k] && s->used && s->method == meth[k] && keep(&r->slot_pL[k], &want, &s->stamp_L, stamp);
         int ok_sL = used[k] && s->used && s->method == meth[k] && !window_changed &&
                     keep(&r->slot_psL[k], &want, &s->stamp_sL, stamp);
+        int ok_2sL = used[k] && s->used && s->method == meth[k] && !window_changed &&
+                     keep(&r->slot_p2sL[k], &want, &s->stamp_2sL, stamp);
+        if (!ok_2sL) s->stamp_2sL = 0;
         if (!ok_L) s->stamp_L = 0;
         if (!ok_sL) {
             s->stamp_sL = 0;
@@ -237,6 +241,8 @@ live_result *live_result_next(const live_result *held, const rope_params *p, con
     if (window_changed) {
         for (int k = 0; k < PLOT_MODEL_SLOTS; k++) { free(r->loss[k]); r->loss[k] = NULL; m->slot[k].stamp_sL = 0; }
     }
+    m->want_2sL = o->want_2sL != 0;
+    if (window_changed || o->want_2sL == stamp) m->note_2sL[0] = '\0';
     m->n_loss = sL - 1;
     /* attention: current method and plain RoPE */
     {
@@ -668,6 +674,58 @@ static int stage_gen(live_job *j, worker_progress_fn fn, void *fctx, rope_error 
     return 0;
 }
 
+/* Perplexity at 2·s·L, only for the generation it was asked for: `ropescope ppl --ctx 2·s·L
+ * --max-chunks 1 --score all` for every slot. A passage too short for it is the note's one line,
+ * not a failure of the panel. */
+static int stage_ppl2(live_job *j, worker_progress_fn fn, void *fctx, rope_error *err)
+{
+    live_src *s = j->src;
+    live_result *r = j->res;
+    plot_model *m = &r->pm;
+    if (j->o.want_2sL != j->stamp) return 0;
+    int ctx = 2 * m->sL, todo = 0, done = 0;
+    for (int k = 0; k < PLOT_MODEL_SLOTS; k++) todo += m->slot[k].used && m->slot[k].stamp_2sL != j->stamp;
+    if (!todo) return 0;
+    if (s->n_tok < (long)ctx) {
+        snprintf(m->note_2sL, sizeof m->note_2sL, "the passage has %ld tokens; 2·s·L = %d needs more (--text FILE)",
+                 s->n_tok, ctx);
+        return 0;
+    }
+    m->note_2sL[0] = '\0';
+    /* a context of its own: s->ctx keeps the size eval_decay's probe expects and the cached window */
+    model_ctx c;
+    model_ctx_params cp;
+    model_ctx_params_default(&s->m, &cp);
+    cp.n_ctx = ctx;
+    cp.n_threads = s->threads;
+    cp.logits_all = 1;
+    cp.rope = slot_params(&j->p, m->slot[0].method);
+    if (model_ctx_init(&c, &s->m, &cp, err)) return -1;
+    int rc = 0;
+    for (int k = 0; k < PLOT_MODEL_SLOTS && !rc; k++) {
+        plot_model_slot *sl = &m->slot[k];
+        if (!sl->used || sl->stamp_2sL == j->stamp) continue;
+        rope_params q = slot_params(&j->p, sl->method);
+        int dyn = (rope_method_get(sl->method)->uses & ROPE_USES_SEQ_LEN) != 0;
+        eval_ppl_opts po = { 1, EVAL_SCORE_ALL, dyn ? 0 : 512 };
+        eval_ppl_result pr;
+        char what[96];
+        snprintf(what, sizeof what, "%s for %s", live_stage_name(5), rope_method_get(sl->method)->name);
+        prog pg = { fn, fctx, (double)done / todo, (double)(done + 1) / todo, what };
+        if (model_ctx_set_rope(&c, &q, err) ||
+            eval_ppl_blocks(&c, s->tok, s->n_tok, ctx, &po, &pr, NULL, prog_cb, &pg, err)) {
+            rc = -1;
+            break;
+        }
+        done++;
+        r->slot_p2sL[k] = q;
+        sl->ppl_2sL = pr.ppl;
+        sl->stamp_2sL = j->stamp;
+    }
+    model_ctx_free(&c);
+    return rc;
+}
+
 int live_job_run(void *args, worker_progress_fn fn, void *fctx)
 {
     live_job *j = args;
@@ -690,7 +748,8 @@ int live_job_run(void *args, worker_progress_fn fn, void *fctx)
     case 1: rc = stage_ppl(j, 1, fn, fctx, &err); break;
     case 2: rc = stage_attn(j, fn, fctx, &err); break;
     case 3: rc = stage_gen(j, fn, fctx, &err); break;
-    default: rc = stage_passkey(j, fn, fctx, &err); break;
+    case 4: rc = stage_passkey(j, fn, fctx, &err); break;
+    default: rc = stage_ppl2(j, fn, fctx, &err); break;
     }
     if (rc) snprintf(j->error, sizeof j->error, "%s", err.msg);
     return rc;

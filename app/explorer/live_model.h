@@ -1,7 +1,7 @@
 /* app/explorer/live_model.h — the model panel's background work: the loaded model and passage (the
  * source), one request per parameter generation split into stages that run as worker jobs one after
  * another (perplexity at L, then at s·L with the loss by position, then attention over distance, the
- * continuations and the passkey probe), and the result they fill (a plot_model plus the arrays it
+ * continuations and the passkey probe, and on request the perplexity at 2·s·L), and the result they fill (a plot_model plus the arrays it
  * points into).
  *
  * Contract: the source is touched only by the job running on the worker thread (and freed after the
@@ -17,7 +17,7 @@
  * context (the passage's first s·L − |prompt| − 60 tokens), is where the current method's
  * continuation starts (methods that do not read the sequence length; the others prefill anew).
  * The numbers equal the commands': ppl at L is `ropescope ppl --ctx L --max-chunks 1 --score all`,
- * at s·L the same with --ctx s·L. The evaluations are the library's own (eval_ppl_blocks,
+ * at s·L the same with --ctx s·L, at 2·s·L with --ctx 2·s·L. The evaluations are the library's own (eval_ppl_blocks,
  * eval_decay, eval_passkey_run; the continuations are eval_greedy's loop keeping each token's
  * log-prob). Nothing prints or exits. */
 #ifndef LIVE_MODEL_H
@@ -29,7 +29,7 @@
 #include "panel_model.h"
 #include "worker.h"
 
-#define LIVE_STAGES 5             /* ppl at L, ppl at s·L + loss, attention, continuations, passkey */
+#define LIVE_STAGES 6             /* ppl at L, ppl at s·L + loss, attention, continuations, passkey, ppl at 2·s·L */
 #define LIVE_PK_ALT 9             /* alternatives per passkey probe: chance is 1 in 10 */
 #define LIVE_MAX_WINDOW (1 << 16) /* the longest s·L window the panel evaluates, tokens */
 
@@ -62,12 +62,15 @@ typedef struct live_opts {
     double      pk_depth;         /* 0 … 1 */
     char        prompt[64];
     int         layer, head;      /* attention shown; -1 = mean over all */
+    unsigned long want_2sL;       /* the generation ppl at 2·s·L was asked for (0: never): it runs for
+                                     that generation only, and stays shown (stale) after a change */
 } live_opts;
 
 typedef struct live_result {
     plot_model  pm;
     rope_params slot_pL[PLOT_MODEL_SLOTS]; /* the parameters each slot's ppl at L ran with */
     rope_params slot_psL[PLOT_MODEL_SLOTS];/* … and its s·L window */
+    rope_params slot_p2sL[PLOT_MODEL_SLOTS];/* … and its 2·s·L one */
     double     *loss[PLOT_MODEL_SLOTS];    /* [pm.n_loss] */
     int         att_layers, att_heads;
     rope_params att_p[2];

@@ -5,7 +5,8 @@
  * marks YaRN's parts stale at once while plain RoPE's and linear's stay current (they do not read β),
  * and <Wait> brings every part current again; the layer/head choice averages the right curves; on a
  * worker thread, quick changes while jobs run end with every part current for the last parameters;
- * a text shorter than the window is one line, not a crash; the parts one shared forward gives equal
+ * a text shorter than the window is one line, not a crash; L asks for the perplexity at 2·s·L once
+ * (a hand loop again), and a later change leaves it stale rather than re-running it; the parts one shared forward gives equal
  * the same parts computed each on its own (check_shared). */
 #include <math.h>
 #include <stdio.h>
@@ -188,8 +189,8 @@ int main(void)
 
     /* the numbers against a second computation */
     FILE *f = fopen(text_path, "rb");
-    int tok[256];
-    for (int i = 0; i < 256; i++) tok[i] = fgetc(f);
+    int tok[512];
+    for (int i = 0; i < 512; i++) tok[i] = fgetc(f);
     fclose(f);
     rope_params q = cfg.params;
     check_shared(r, &q, tok, 256);
@@ -213,6 +214,22 @@ int main(void)
     CHECK_INT(r->pm.layer, 0);
     CHECK(r->pm.score[0][5] == r->att_score[0][5]);
 
+    /* L: perplexity at 2·s·L = 512 for every slot, once; not before it is asked for */
+    CHECK(!r->pm.want_2sL && r->pm.slot[0].stamp_2sL == 0);
+    tui_event l2 = { .key = 'L' };
+    tui_app_handle(a, &l2);
+    wait_all(a);
+    r = a->lab.live.result;
+    m = &r->pm;
+    CHECK(m->want_2sL && m->note_2sL[0] == '\0');
+    for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_2sL == a->lab.generation);
+    CHECK_REL(m->slot[0].ppl_2sL, hand_ppl(&a->lab.cfg.params, tok, 512), 1e-4);
+    {
+        rope_params qn = q;
+        qn.method = ROPE_NONE;
+        CHECK_REL(m->slot[1].ppl_2sL, hand_ppl(&qn, tok, 512), 1e-4);
+    }
+
     /* beta_fast up: YaRN stale at once, plain RoPE and linear still current */
     CHECK(lab_step(&a->lab, LAB_P_BETA_FAST, 1, &err) == 0);
     tui_app_live_kick(a);
@@ -229,6 +246,9 @@ int main(void)
     m = &r->pm;
     for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_L == g && m->slot[k].stamp_sL == g);
     CHECK(m->stamp_attn == g && m->stamp_pk == g && m->stamp_gen == g);
+    /* 2·s·L was asked for the previous parameters only: YaRN's is kept stale, plain RoPE's current */
+    CHECK(m->slot[0].stamp_2sL != 0 && m->slot[0].stamp_2sL != g);
+    CHECK(m->slot[1].stamp_2sL == g);
     q = a->lab.cfg.params;
     CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
 
