@@ -50,6 +50,13 @@ out=$(snap --method yarn --factor 4 --text "$tmp/mid.txt" --keys '<Wait>L<Wait>8
 grep -qF "2·s·L = 4096 needs more" <<<"$out" && ok || bad "mid passage: no one-line note for 2·s·L"
 grep -qE "yarn ppl [0-9.]+/[0-9.]+" <<<"$out" && ok || bad "mid passage: the s·L numbers are gone"
 
+# `ropescope passkey --filler heldout` reads the same passage as the panel's probe (grass stays the default)
+out=$("$bin" passkey --lengths 512 --depths 0.5 --trials 1 --alternatives 1 --threads 1 --filler heldout 2>"$tmp/err") \
+  || bad "passkey --filler heldout: $(cat "$tmp/err")"
+grep -qF "filler heldout" <<<"$out" && ok || bad "passkey --filler heldout does not name its filler: $out"
+out=$("$bin" passkey --lengths 512 --depths 0.5 --trials 1 --alternatives 1 --threads 1 2>&1)
+grep -qF "filler grass" <<<"$out" && ok || bad "passkey's default filler is no longer grass: $out"
+
 # the markers and the ordering of the losses
 "$bin" ppl --ctx 2048 --max-chunks 1 --score all --per-position --json --method yarn --factor 4 >"$tmp/y.json"
 "$bin" ppl --ctx 2048 --max-chunks 1 --score all --per-position --json --method none >"$tmp/n.json"

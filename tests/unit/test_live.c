@@ -6,7 +6,8 @@
  * and <Wait> brings every part current again; the layer/head choice averages the right curves; on a
  * worker thread, quick changes while jobs run end with every part current for the last parameters;
  * a text shorter than the window is one line, not a crash; L asks for the perplexity at 2·s·L once
- * (a hand loop again), and a later change leaves it stale rather than re-running it; the parts one shared forward gives equal
+ * (a hand loop again), and a later change leaves it stale rather than re-running it; the passkey
+ * probe's filler is the passage (check_passkey_filler); the parts one shared forward gives equal
  * the same parts computed each on its own (check_shared). */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "eval.h"
+#include "corpus.h"
 #include "eval_decay.h"
 #include "tui_app.h"
 
@@ -150,6 +152,62 @@ static void check_shared(const live_result *r, const rope_params *p, const int *
     model_free(&mdl);
 }
 
+/* The passkey probe reads the passage: its key and filler offset are eval_passkey_draw's for the
+ * passage's length, the filler before the key sentence is the passage's own bytes from that offset
+ * (checked against the text file directly), and a trial run here on that filler gives the panel's
+ * log-probability exactly, while the grass filler gives another. */
+static void check_passkey_filler(const plot_model *m, const rope_params *p)
+{
+    FILE *f = fopen(text_path, "rb");
+    if (!f) { CHECK(0); return; }
+    static uint8_t text[8192];
+    size_t nt = fread(text, 1, sizeof text, f);
+    fclose(f);
+    int key, alt[LIVE_PK_ALT];
+    size_t off;
+    eval_passkey_draw(12, 0, 0, 0, LIVE_PK_ALT, nt, &key, alt, &off);
+    CHECK_INT(m->pk_key, key);
+    int len = m->pk_len, ans;
+    uint8_t *ep = malloc((size_t)len);
+    rope_error err;
+    CHECK(corpus_passkey(ep, len, key, m->pk_depth, text, nt, off, &ans, &err) == 0);
+    /* the filler starts after the fixed header: find where text[off …] begins, then every byte up to
+     * the key sentence must be the passage's, read on from off */
+    const char *ks = "\nThe pass key is ";
+    int pos = -1, h = -1;
+    for (int i = 0; i + 17 < len && pos < 0; i++)
+        if (memcmp(ep + i, ks, 17) == 0) pos = i;
+    for (int i = 0; i < 200 && i + 32 < pos && h < 0; i++) {
+        int eq = 1;
+        for (int j = 0; j < 32; j++) eq &= ep[i + j] == text[(off + j) % nt];
+        if (eq) h = i;
+    }
+    int same_bytes = h >= 0, n_cmp = 0;
+    for (int i = h; same_bytes && i < pos; i++, n_cmp++) same_bytes &= ep[i] == text[(off + (size_t)(i - h)) % nt];
+    CHECK(same_bytes && n_cmp >= 32);
+    model mdl;
+    model_ctx c;
+    if (model_load(&mdl, model_path, &err)) { CHECK(0); free(ep); return; }
+    model_ctx_params cp;
+    model_ctx_params_default(&mdl, &cp);
+    cp.n_ctx = len;
+    cp.n_threads = 1;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    cp.rope.seq_len = 0;
+    eval_passkey_ws ws;
+    eval_passkey_trial t, tg;
+    CHECK(model_ctx_init(&c, &mdl, &cp, &err) == 0 && eval_passkey_ws_init(&ws, len, LIVE_PK_ALT, &err) == 0);
+    CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, text, nt, off, &t, &err) == 0);
+    CHECK(t.lp_true == m->pk_lp_true && t.rank == m->pk_rank);
+    CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, NULL, 0, 0, &tg, &err) == 0);
+    CHECK(tg.lp_true != m->pk_lp_true);
+    eval_passkey_ws_free(&ws);
+    model_ctx_free(&c);
+    model_free(&mdl);
+    free(ep);
+}
+
 int main(void)
 {
     if (make_files()) { fprintf(stderr, "cannot write the test files\n"); return 1; }
@@ -194,6 +252,7 @@ int main(void)
     fclose(f);
     rope_params q = cfg.params;
     check_shared(r, &q, tok, 256);
+    check_passkey_filler(m, &a->lab.cfg.params);
     CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
     CHECK_REL(m->slot[0].ppl_sL, hand_ppl(&q, tok, 256), 1e-4);
     q.method = ROPE_NONE;
