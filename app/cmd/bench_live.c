@@ -13,7 +13,7 @@
 #define RUNS 3
 
 /* Runs the chain for the current parameters to its end; t[0..4] receive the seconds from `t0` at which
- * ppl at L, ppl at s·L, attention, passkey and continuations became current. -1 if a job failed. */
+ * ppl at L, ppl at s·L, attention, continuations and passkey became current (the stages' order). -1 if a job failed. */
 static int run_chain(tui_app *a, double t0, double t[5], char *why, size_t n)
 {
     for (int k = 0; k < 5; k++) t[k] = -1;
@@ -37,7 +37,7 @@ static int run_chain(tui_app *a, double t0, double t[5], char *why, size_t n)
             used_ok_L &= m->slot[k].stamp_L == g;
             used_ok_sL &= m->slot[k].stamp_sL == g;
         }
-        int got[5] = { used_ok_L, used_ok_sL, m->stamp_attn == g, m->stamp_pk == g, m->stamp_gen == g };
+        int got[5] = { used_ok_L, used_ok_sL, m->stamp_attn == g, m->stamp_gen == g, m->stamp_pk == g };
         for (int k = 0; k < 5; k++)
             if (got[k] && t[k] < 0) t[k] = now;
     }
@@ -65,7 +65,7 @@ int bench_live(int argc, char **argv)
         goto done;
     }
     static const char *const part[5] = { "ppl at L (3 methods)", "ppl + loss at s·L", "attention (2 methods)",
-                                         "passkey probe", "continuations (2)" };
+                                         "continuations (2)", "passkey probe" };
     double t[5], last[RUNS], first[5];
     char why[256] = "";
     double t0 = bench_now();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cmdutil.h"
 #include "flags.h"
+#include "heldout.h"
 #include "modelcmd.h"
 #include "corpus.h"
 #include "eval.h"
@@ -31,7 +32,8 @@ static const char help[] =
     "  --trials N         trials per cell, each with its own key (default 4)\n"
     "  --seed S           keys and filler offsets (default 1)\n"
     "  --alternatives N   other keys for the log-prob score (default 9: chance is 10%)\n"
-    "  --filler FILE      filler text read from FILE at a random offset (default: the grass sentences)\n"
+    "  --filler FILE      filler text read from FILE at a random offset (default: the grass sentences);\n"
+    "                     heldout: the built-in held-out KJV passage (the explorer's model panel reads it)\n"
     "  --threads T        threads (default 2)\n"
     "  --kv MODE          dynamic methods: keep cached keys as rotated (default) or rerotate them\n"
     "  --json             the grid and every trial as one object\n"
@@ -92,7 +94,17 @@ int cmd_passkey(int argc, char **argv)
     rope_params p;
     if (cmd_model_load(argc, argv, mpath, ra, &m, &p, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     int L = eval_base_ctx(&m);
-    if (filler_path) {
+    if (filler_path && !strcmp(filler_path, "heldout")) {
+        int *tk = NULL;
+        long nt = 0;
+        if (cli_heldout_tokens(&tk, &nt, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
+        filler = malloc((size_t)nt + 1);
+        if (!filler) { free(tk); rc = cmd_error(cmd, 1, "out of memory for the held-out passage"); goto out; }
+        for (long i = 0; i < nt; i++) filler[i] = (uint8_t)tk[i];
+        n_filler = (size_t)nt;
+        free(tk);
+        if (!n_filler) { rc = cmd_error(cmd, 1, "the held-out passage is empty"); goto out; }
+    } else if (filler_path) {
         FILE *fp = fopen(filler_path, "rb");
         if (!fp) { rc = cmd_error(cmd, 2, "%s: cannot open the filler file", filler_path); goto out; }
         struct stat fst;

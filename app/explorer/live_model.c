@@ -21,7 +21,8 @@ void live_src_init(live_src *s, const char *model_path, const char *text_path, i
 
 void live_src_free(live_src *s)
 {
-    if (s->have_dec) eval_decay_free(&s->dec);
+    for (int k = 0; k < 2; k++)
+        if (s->have_dec[k]) eval_decay_free(&s->dec[k]);
     if (s->have_ctx) model_ctx_free(&s->ctx);
     if (s->have_model) model_free(&s->m);
     free(s->tok);
@@ -97,7 +98,8 @@ void live_slot_methods(const rope_params *p, rope_method cmp, rope_method out[PL
 const char *live_stage_name(int stage)
 {
     static const char *const names[LIVE_STAGES] = {
-        "perplexity at L", "perplexity and loss at s·L", "attention over distance", "passkey probe", "continuations"
+        "perplexity at L", "perplexity and loss at s·L", "attention over distance", "continuations", "passkey probe",
+        "perplexity at 2·s·L"
     };
     return stage >= 0 && stage < LIVE_STAGES ? names[stage] : "?";
 }
@@ -224,6 +226,9 @@ live_result *live_result_next(const live_result *held, const rope_params *p, con
         int ok_L = used[k] && s->used && s->method == meth[k] && keep(&r->slot_pL[k], &want, &s->stamp_L, stamp);
         int ok_sL = used[k] && s->used && s->method == meth[k] && !window_changed &&
                     keep(&r->slot_psL[k], &want, &s->stamp_sL, stamp);
+        int ok_2sL = used[k] && s->used && s->method == meth[k] && !window_changed &&
+                     keep(&r->slot_p2sL[k], &want, &s->stamp_2sL, stamp);
+        if (!ok_2sL) s->stamp_2sL = 0;
         if (!ok_L) s->stamp_L = 0;
         if (!ok_sL) {
             s->stamp_sL = 0;
@@ -236,6 +241,8 @@ live_result *live_result_next(const live_result *held, const rope_params *p, con
     if (window_changed) {
         for (int k = 0; k < PLOT_MODEL_SLOTS; k++) { free(r->loss[k]); r->loss[k] = NULL; m->slot[k].stamp_sL = 0; }
     }
+    m->want_2sL = o->want_2sL != 0;
+    if (window_changed || o->want_2sL == stamp) m->note_2sL[0] = '\0';
     m->n_loss = sL - 1;
     /* attention: current method and plain RoPE */
     {
@@ -333,6 +340,7 @@ static int load(live_src *s, rope_error *err)
 /* A context of at least n tokens running p. */
 static int need_ctx(live_src *s, int n, const rope_params *p, rope_error *err)
 {
+    s->cache_n = 0;
     if (s->have_ctx && s->ctx_n >= n) return model_ctx_set_rope(&s->ctx, p, err);
     if (s->have_ctx) { model_ctx_free(&s->ctx); s->have_ctx = 0; }
     model_ctx_params cp;
@@ -347,6 +355,78 @@ static int need_ctx(live_src *s, int n, const rope_params *p, rope_error *err)
     return 0;
 }
 
+/* dec[cap] ready for n tokens. */
+static int need_dec(live_src *s, int cap, int n, rope_error *err)
+{
+    if (s->have_dec[cap] && s->dec_n[cap] != n) {
+        eval_decay_free(&s->dec[cap]);
+        s->have_dec[cap] = 0;
+    }
+    s->dec_ok[cap] = 0;
+    if (!s->have_dec[cap]) {
+        if (eval_decay_init(&s->dec[cap], &s->m, n, 0, 0, 1, err)) return -1;
+        s->have_dec[cap] = 1;
+        s->dec_n[cap] = n;
+    }
+    return 0;
+}
+
+/* Adds the NLL of predicting tok[p+1] at positions at … at+nb−1 (< n−1) from the context's logits
+ * rows 0 … nb−1, as eval_ppl does for one chunk scored at every position. */
+static void score_rows(const model_ctx *c, const int *tok, int at, int nb, int n, double *loss, double *sum,
+                       double *sum2, long *count)
+{
+    int V = c->m->hp.n_vocab;
+    for (int p = at; p < at + nb && p < n - 1; p++) {
+        double l = -eval_logprob(model_logits(c, p - at), V, tok[p + 1]);
+        if (loss) loss[p] = l;
+        *sum += l;
+        *sum2 += l * l;
+        (*count)++;
+    }
+}
+
+/* The window tok[0..n) under q from an empty cache, the one forward several parts share: the loss at
+ * every position (loss [n−1], may be NULL) and the perplexity into *pr exactly as eval_ppl scores
+ * one chunk of n with EVAL_SCORE_ALL; cap 0 or 1: the same forward, one model_eval call, carries
+ * eval_decay's probe into dec[cap]; cap −1: calls of 512 tokens for methods that do not read the
+ * sequence length (one call for those that do, as the panel's ppl always ran them), asking the
+ * progress callback between them. The cache is left holding the window (cache_n, cache_p). */
+static int window_forward(live_src *s, int n, const rope_params *q, int cap, double *loss, eval_ppl_result *pr,
+                          prog *pg, rope_error *err)
+{
+    model_ctx *c = &s->ctx;
+    double sum = 0.0, sum2 = 0.0;
+    long count = 0;
+    memset(pr, 0, sizeof *pr);
+    if (need_ctx(s, n, q, err)) return -1;
+    if (cap >= 0) {
+        if (need_dec(s, cap, n, err) || eval_decay_capture(&s->dec[cap], c, s->tok, err)) return -1;
+        s->dec_ok[cap] = 1;
+        s->dec_p[cap] = *q;
+        score_rows(c, s->tok, 0, n, n, loss, &sum, &sum2, &count);
+        if (pg && prog_cb(pg, 1, 1)) return rope_fail(err, "cancelled");
+    } else {
+        int dyn = (rope_method_get(q->method)->uses & ROPE_USES_SEQ_LEN) != 0, block = dyn ? n : 512;
+        model_ctx_reset(c);
+        for (int at = 0; at < n; at += block) {
+            int nb = n - at < block ? n - at : block;
+            if (model_eval(c, s->tok + at, nb, err)) return -1;
+            score_rows(c, s->tok, at, nb, n, loss, &sum, &sum2, &count);
+            if (pg && prog_cb(pg, at + nb, n)) return rope_fail(err, "cancelled");
+        }
+    }
+    s->cache_n = n;
+    s->cache_p = *q;
+    pr->n_chunks = 1;
+    pr->n_scored = count;
+    pr->nll = sum / (double)count;
+    double var = sum2 / (double)count - pr->nll * pr->nll;
+    pr->nll_stderr = count > 1 && var > 0 ? sqrt(var / (double)(count - 1)) : 0.0;
+    pr->ppl = exp(pr->nll);
+    return 0;
+}
+
 static int stage_ppl(live_job *j, int at_sL, worker_progress_fn fn, void *fctx, rope_error *err)
 {
     live_src *s = j->src;
@@ -358,25 +438,36 @@ static int stage_ppl(live_job *j, int at_sL, worker_progress_fn fn, void *fctx, 
     if (!todo) return 0;
     if (s->n_tok < (long)ctx)
         return rope_fail(err, "the passage has %ld tokens; a window of %d needs more (--text FILE)", s->n_tok, ctx);
-    for (int k = 0; k < PLOT_MODEL_SLOTS; k++) {
+    /* at s·L the current method goes last, so its window stays in the cache for its continuation */
+    static const int order_sL[PLOT_MODEL_SLOTS] = { 1, 2, 0 };
+    for (int i = 0; i < PLOT_MODEL_SLOTS; i++) {
+        int k = at_sL ? order_sL[i] : i;
         plot_model_slot *sl = &m->slot[k];
         if (!sl->used || (at_sL ? sl->stamp_sL : sl->stamp_L) == j->stamp) continue;
         rope_params q = slot_params(&j->p, sl->method);
-        if (need_ctx(s, ctx, &q, err)) return -1;
         double *loss = NULL;
-        if (at_sL) {
-            loss = malloc(sizeof *loss * (size_t)(ctx > 1 ? ctx - 1 : 1));
-            if (!loss) return rope_fail(err, "out of memory for the loss curve");
-        }
-        int dyn = (rope_method_get(sl->method)->uses & ROPE_USES_SEQ_LEN) != 0;
-        eval_ppl_opts po = { 1, EVAL_SCORE_ALL, dyn ? 0 : 512 };
         eval_ppl_result pr;
         char what[96];
         snprintf(what, sizeof what, "%s for %s", live_stage_name(at_sL), rope_method_get(sl->method)->name);
         prog pg = { fn, fctx, (double)done / todo, (double)(done + 1) / todo, what };
-        if (eval_ppl_blocks(&s->ctx, s->tok, s->n_tok, ctx, &po, &pr, loss, prog_cb, &pg, err)) {
-            free(loss);
-            return -1;
+        if (at_sL) {
+            loss = malloc(sizeof *loss * (size_t)(ctx > 1 ? ctx - 1 : 1));
+            if (!loss) return rope_fail(err, "out of memory for the loss curve");
+            /* the current method and plain RoPE capture their attention in the same forward */
+            int cap = sl->method == j->p.method ? 0 : sl->method == ROPE_NONE ? 1 : -1;
+            if (fn && fn(fctx, pg.lo, what)) {
+                free(loss);
+                return rope_fail(err, "cancelled");
+            }
+            if (window_forward(s, ctx, &q, cap, loss, &pr, &pg, err)) {
+                free(loss);
+                return -1;
+            }
+        } else {
+            if (need_ctx(s, ctx, &q, err)) return -1;
+            int dyn = (rope_method_get(sl->method)->uses & ROPE_USES_SEQ_LEN) != 0;
+            eval_ppl_opts po = { 1, EVAL_SCORE_ALL, dyn ? 0 : 512 };
+            if (eval_ppl_blocks(&s->ctx, s->tok, s->n_tok, ctx, &po, &pr, NULL, prog_cb, &pg, err)) return -1;
         }
         done++;
         if (at_sL) {
@@ -402,46 +493,61 @@ static int stage_attn(live_job *j, worker_progress_fn fn, void *fctx, rope_error
     if (m->stamp_attn == j->stamp) return 0;
     int n = m->sL;
     if (s->n_tok < (long)n) return rope_fail(err, "the passage has %ld tokens; attention over %d needs more", s->n_tok, n);
-    if (s->have_dec && s->dec_n != n) { eval_decay_free(&s->dec); s->have_dec = 0; }
-    if (!s->have_dec) {
-        if (eval_decay_init(&s->dec, &s->m, n, 0, 0, 1, err)) return -1;
-        s->have_dec = 1;
-        s->dec_n = n;
-    }
     int nl = s->m.hp.n_layer, nh = s->m.hp.n_head;
     size_t na = (size_t)nl * nh * n;
+    int shape_ok = m->attn_n == n && r->att_layers == nl && r->att_heads == nh;
     double *sc[2] = { NULL, NULL }, *wt[2] = { NULL, NULL }, *ss[2] = { NULL, NULL }, *sw[2] = { NULL, NULL };
+    rope_params want[2];
     int rc = 0;
     for (int k = 0; k < 2 && !rc; k++) {
-        sc[k] = malloc(sizeof(double) * na);
-        wt[k] = malloc(sizeof(double) * na);
+        want[k] = slot_params(&j->p, k ? ROPE_NONE : j->p.method);
         ss[k] = malloc(sizeof(double) * (size_t)n);
         sw[k] = malloc(sizeof(double) * (size_t)n);
-        if (!sc[k] || !wt[k] || !ss[k] || !sw[k]) { rc = rope_fail(err, "out of memory for the attention curves"); break; }
-        rope_params q = slot_params(&j->p, k ? ROPE_NONE : j->p.method);
+        if (!ss[k] || !sw[k]) { rc = rope_fail(err, "out of memory for the attention curves"); break; }
+        /* a method whose parameters did not change keeps its curves (plain RoPE after a β step) */
+        if (shape_ok && r->att_score[k] && r->att_weight[k] && same(&r->att_p[k], &want[k])) continue;
+        sc[k] = malloc(sizeof(double) * na);
+        wt[k] = malloc(sizeof(double) * na);
+        if (!sc[k] || !wt[k]) { rc = rope_fail(err, "out of memory for the attention curves"); break; }
         char what[96];
-        snprintf(what, sizeof what, "attention over distance for %s", rope_method_get(q.method)->name);
+        snprintf(what, sizeof what, "attention over distance for %s", rope_method_get(want[k].method)->name);
         if (fn && fn(fctx, 0.5 * k, what)) { rc = rope_fail(err, "cancelled"); break; }
-        if (need_ctx(s, n, &q, err) || eval_decay_capture(&s->dec, &s->ctx, s->tok, err)) { rc = -1; break; }
-        if (fn && fn(fctx, 0.5 * k + 0.35, what)) { rc = rope_fail(err, "cancelled"); break; }
-        if (eval_decay_scores_fft(&s->dec, NULL, err)) { rc = -1; break; }
+        /* the capture the s·L forward made, or a forward of its own */
+        int d = -1;
+        for (int i = 0; i < 2 && d < 0; i++)
+            if (s->dec_ok[i] && s->dec_n[i] == n && same(&s->dec_p[i], &want[k])) d = i;
+        if (d < 0) {
+            d = k;
+            if (need_ctx(s, n, &want[k], err) || need_dec(s, d, n, err) ||
+                eval_decay_capture(&s->dec[d], &s->ctx, s->tok, err)) { rc = -1; break; }
+            s->dec_ok[d] = 1;
+            s->dec_p[d] = want[k];
+            s->cache_n = n;
+            s->cache_p = want[k];
+            if (fn && fn(fctx, 0.5 * k + 0.35, what)) { rc = rope_fail(err, "cancelled"); break; }
+        }
+        if (eval_decay_scores_fft(&s->dec[d], NULL, err)) { rc = -1; break; }
         for (int l = 0; l < nl; l++)
             for (int h = 0; h < nh; h++) {
-                memcpy(sc[k] + ((size_t)l * nh + h) * n, eval_decay_score(&s->dec, l, h), sizeof(double) * (size_t)n);
-                memcpy(wt[k] + ((size_t)l * nh + h) * n, eval_decay_weight(&s->dec, l, h), sizeof(double) * (size_t)n);
+                memcpy(sc[k] + ((size_t)l * nh + h) * n, eval_decay_score(&s->dec[d], l, h), sizeof(double) * (size_t)n);
+                memcpy(wt[k] + ((size_t)l * nh + h) * n, eval_decay_weight(&s->dec[d], l, h), sizeof(double) * (size_t)n);
             }
-        r->att_p[k] = q;
     }
     if (rc) {
         for (int k = 0; k < 2; k++) { free(sc[k]); free(wt[k]); free(ss[k]); free(sw[k]); }
         return -1;
     }
     for (int k = 0; k < 2; k++) {
-        free(r->att_score[k]); free(r->att_weight[k]); free(r->sel_score[k]); free(r->sel_weight[k]);
-        r->att_score[k] = sc[k];
-        r->att_weight[k] = wt[k];
+        free(r->sel_score[k]);
+        free(r->sel_weight[k]);
         r->sel_score[k] = ss[k];
         r->sel_weight[k] = sw[k];
+        if (!sc[k]) continue;
+        free(r->att_score[k]);
+        free(r->att_weight[k]);
+        r->att_score[k] = sc[k];
+        r->att_weight[k] = wt[k];
+        r->att_p[k] = want[k];
     }
     r->att_layers = nl;
     r->att_heads = nh;
@@ -484,15 +590,22 @@ static int stage_passkey(live_job *j, worker_progress_fn fn, void *fctx, rope_er
     return 0;
 }
 
-/* Greedy continuation as eval_greedy (first maximum wins), in blocks of 512 prompt tokens and then
- * token by token, asking the progress callback between them so a new request cancels it at once. */
-static int greedy(live_src *s, const int *prompt, int n_prompt, int n_gen, int *out, double *lp,
+/* Greedy continuation as eval_greedy (first maximum wins) of prompt[0..n_prompt): the first `cached`
+ * tokens are taken from the cache as it stands (rewound to them; 0: from an empty cache), the rest
+ * fed in blocks of 512, then token by token, asking the progress callback between them so a new
+ * request cancels it at once. */
+static int greedy(live_src *s, const int *prompt, int n_prompt, int cached, int n_gen, int *out, double *lp,
                   worker_progress_fn fn, void *fctx, double base, const char *what, rope_error *err)
 {
     model_ctx *c = &s->ctx;
     int V = c->m->hp.n_vocab;
-    model_ctx_reset(c);
-    for (int at = 0; at < n_prompt; at += 512) {
+    s->cache_n = 0;
+    if (cached > 0) {
+        if (model_ctx_rewind(c, cached, err)) return -1;
+    } else {
+        model_ctx_reset(c);
+    }
+    for (int at = cached; at < n_prompt; at += 512) {
         int nb = n_prompt - at < 512 ? n_prompt - at : 512;
         if (model_eval(c, prompt + at, nb, err)) return -1;
         if (fn && fn(fctx, base + 0.4 * (at + nb) / n_prompt, what)) return rope_fail(err, "cancelled");
@@ -519,25 +632,30 @@ static int stage_gen(live_job *j, worker_progress_fn fn, void *fctx, rope_error 
     int G = PLOT_MODEL_GEN, P = (int)strlen(j->o.prompt), sL = m->sL;
     int C = sL - P - G;
     if (C < 1) C = 1;
-    long from = s->n_tok >= 2L * sL ? sL : 0; /* the text after the loss window when there is some */
-    if (s->n_tok - from < C) return rope_fail(err, "the passage is too short for a context of %d tokens", C);
+    /* the context is the start of the passage: the s·L window's first C tokens, already in the cache */
+    if (s->n_tok < C) return rope_fail(err, "the passage is too short for a context of %d tokens", C);
     int *prompt = malloc(sizeof(int) * (size_t)(C + P));
     if (!prompt) return rope_fail(err, "out of memory for the continuation");
-    memcpy(prompt, s->tok + from, sizeof(int) * (size_t)C);
+    memcpy(prompt, s->tok, sizeof(int) * (size_t)C);
     for (int i = 0; i < P; i++) prompt[C + i] = (unsigned char)j->o.prompt[i];
     rope_method meth[PLOT_MODEL_SLOTS];
     int used[PLOT_MODEL_SLOTS];
     live_slot_methods(&j->p, j->o.cmp, meth, used);
     rope_method gm[2] = { meth[0], used[2] ? meth[2] : ROPE_NONE };
+    int same_prompt = m->stamp_gen && strcmp(r->gen_prompt, j->o.prompt) == 0 && m->ctx_gen == C && m->n_gen == G;
     int rc = 0;
     for (int k = 0; k < 2 && !rc; k++) {
         rope_params q = slot_params(&j->p, gm[k]);
+        /* a method whose parameters did not change keeps its continuation (the comparison after a β step) */
+        if (same_prompt && m->gen_method[k] == gm[k] && same(&r->gen_p[k], &q)) continue;
         char what[96];
         snprintf(what, sizeof what, "continuation under %s", rope_method_get(gm[k])->name);
         if (fn && fn(fctx, 0.5 * k, what)) { rc = rope_fail(err, "cancelled"); break; }
         int out[PLOT_MODEL_GEN];
-        if (need_ctx(s, C + P + G, &q, err) || greedy(s, prompt, C + P, G, out, m->gen_lp[k], fn, fctx, 0.5 * k,
-                                                        what, err)) {
+        int dyn = (rope_method_get(gm[k])->uses & ROPE_USES_SEQ_LEN) != 0;
+        int cached = !dyn && s->cache_n >= C && C + P + G <= s->ctx_n && same(&s->cache_p, &q) ? C : 0;
+        if ((!cached && need_ctx(s, C + P + G, &q, err)) ||
+            greedy(s, prompt, C + P, cached, G, out, m->gen_lp[k], fn, fctx, 0.5 * k, what, err)) {
             rc = -1;
             break;
         }
@@ -554,6 +672,58 @@ static int stage_gen(live_job *j, worker_progress_fn fn, void *fctx, rope_error 
     snprintf(r->gen_prompt, sizeof r->gen_prompt, "%s", j->o.prompt);
     m->stamp_gen = j->stamp;
     return 0;
+}
+
+/* Perplexity at 2·s·L, only for the generation it was asked for: `ropescope ppl --ctx 2·s·L
+ * --max-chunks 1 --score all` for every slot. A passage too short for it is the note's one line,
+ * not a failure of the panel. */
+static int stage_ppl2(live_job *j, worker_progress_fn fn, void *fctx, rope_error *err)
+{
+    live_src *s = j->src;
+    live_result *r = j->res;
+    plot_model *m = &r->pm;
+    if (j->o.want_2sL != j->stamp) return 0;
+    int ctx = 2 * m->sL, todo = 0, done = 0;
+    for (int k = 0; k < PLOT_MODEL_SLOTS; k++) todo += m->slot[k].used && m->slot[k].stamp_2sL != j->stamp;
+    if (!todo) return 0;
+    if (s->n_tok < (long)ctx) {
+        snprintf(m->note_2sL, sizeof m->note_2sL, "the passage has %ld tokens; 2·s·L = %d needs more (--text FILE)",
+                 s->n_tok, ctx);
+        return 0;
+    }
+    m->note_2sL[0] = '\0';
+    /* a context of its own: s->ctx keeps the size eval_decay's probe expects and the cached window */
+    model_ctx c;
+    model_ctx_params cp;
+    model_ctx_params_default(&s->m, &cp);
+    cp.n_ctx = ctx;
+    cp.n_threads = s->threads;
+    cp.logits_all = 1;
+    cp.rope = slot_params(&j->p, m->slot[0].method);
+    if (model_ctx_init(&c, &s->m, &cp, err)) return -1;
+    int rc = 0;
+    for (int k = 0; k < PLOT_MODEL_SLOTS && !rc; k++) {
+        plot_model_slot *sl = &m->slot[k];
+        if (!sl->used || sl->stamp_2sL == j->stamp) continue;
+        rope_params q = slot_params(&j->p, sl->method);
+        int dyn = (rope_method_get(sl->method)->uses & ROPE_USES_SEQ_LEN) != 0;
+        eval_ppl_opts po = { 1, EVAL_SCORE_ALL, dyn ? 0 : 512 };
+        eval_ppl_result pr;
+        char what[96];
+        snprintf(what, sizeof what, "%s for %s", live_stage_name(5), rope_method_get(sl->method)->name);
+        prog pg = { fn, fctx, (double)done / todo, (double)(done + 1) / todo, what };
+        if (model_ctx_set_rope(&c, &q, err) ||
+            eval_ppl_blocks(&c, s->tok, s->n_tok, ctx, &po, &pr, NULL, prog_cb, &pg, err)) {
+            rc = -1;
+            break;
+        }
+        done++;
+        r->slot_p2sL[k] = q;
+        sl->ppl_2sL = pr.ppl;
+        sl->stamp_2sL = j->stamp;
+    }
+    model_ctx_free(&c);
+    return rc;
 }
 
 int live_job_run(void *args, worker_progress_fn fn, void *fctx)
@@ -577,8 +747,9 @@ int live_job_run(void *args, worker_progress_fn fn, void *fctx)
     case 0: rc = stage_ppl(j, 0, fn, fctx, &err); break;
     case 1: rc = stage_ppl(j, 1, fn, fctx, &err); break;
     case 2: rc = stage_attn(j, fn, fctx, &err); break;
-    case 3: rc = stage_passkey(j, fn, fctx, &err); break;
-    default: rc = stage_gen(j, fn, fctx, &err); break;
+    case 3: rc = stage_gen(j, fn, fctx, &err); break;
+    case 4: rc = stage_passkey(j, fn, fctx, &err); break;
+    default: rc = stage_ppl2(j, fn, fctx, &err); break;
     }
     if (rc) snprintf(j->error, sizeof j->error, "%s", err.msg);
     return rc;

@@ -1,18 +1,25 @@
 /* app/explorer/live_model.h — the model panel's background work: the loaded model and passage (the
  * source), one request per parameter generation split into stages that run as worker jobs one after
  * another (perplexity at L, then at s·L with the loss by position, then attention over distance, the
- * passkey probe and the continuations), and the result they fill (a plot_model plus the arrays it
+ * continuations and the passkey probe, and on request the perplexity at 2·s·L), and the result they fill (a plot_model plus the arrays it
  * points into).
  *
  * Contract: the source is touched only by the job running on the worker thread (and freed after the
  * worker is); the UI thread only reads results handed over by worker_collect. A result for a new
  * request starts as a copy of the held one: a part whose method and parameters did not change is
- * reused and stamped current (so a β change re-runs only the methods β affects); a part of the same
- * method under other parameters is kept with its old stamp (drawn stale); anything else is dropped.
- * The evaluations are the library's own (eval_ppl_blocks, eval_decay, eval_passkey_run; the
- * continuations are eval_greedy's loop keeping each token's log-prob), so the numbers equal the
- * commands': ppl at L is `ropescope ppl --ctx L --max-chunks 1 --score all`, at s·L the same with
- * --ctx s·L. Nothing prints or exits. */
+ * reused and stamped current (so a β change re-runs only the methods β affects; the attention curves
+ * and the continuations are reused per method too); a part of the same method under other
+ * parameters is kept with its old stamp (drawn stale); anything else is dropped.
+ * One forward serves several parts: the s·L window of the passage (tok[0..s·L)) is run once per
+ * method as one model_eval call; its logits give the loss and ppl at s·L (scored as eval_ppl scores
+ * one chunk), for the current method and plain RoPE the same call carries eval_decay's q/k probe
+ * (the attention stage then only runs the FFT), and its KV cache, rewound to the continuation's
+ * context (the passage's first s·L − |prompt| − 60 tokens), is where the current method's
+ * continuation starts (methods that do not read the sequence length; the others prefill anew).
+ * The numbers equal the commands': ppl at L is `ropescope ppl --ctx L --max-chunks 1 --score all`,
+ * at s·L the same with --ctx s·L, at 2·s·L with --ctx 2·s·L. The evaluations are the library's own (eval_ppl_blocks,
+ * eval_decay, eval_passkey_run; the continuations are eval_greedy's loop keeping each token's
+ * log-prob). Nothing prints or exits. */
 #ifndef LIVE_MODEL_H
 #define LIVE_MODEL_H
 
@@ -22,7 +29,7 @@
 #include "panel_model.h"
 #include "worker.h"
 
-#define LIVE_STAGES 5             /* ppl at L, ppl at s·L + loss, attention, passkey, continuations */
+#define LIVE_STAGES 6             /* ppl at L, ppl at s·L + loss, attention, continuations, passkey, ppl at 2·s·L */
 #define LIVE_PK_ALT 9             /* alternatives per passkey probe: chance is 1 in 10 */
 #define LIVE_MAX_WINDOW (1 << 16) /* the longest s·L window the panel evaluates, tokens */
 
@@ -40,8 +47,12 @@ typedef struct live_src {
     long        n_tok;
     model_ctx   ctx;
     int         have_ctx, ctx_n;
-    eval_decay  dec;
-    int         have_dec, dec_n;
+    eval_decay  dec[2];           /* [0] the current method's capture, [1] plain RoPE's */
+    int         have_dec[2], dec_n[2];
+    int         dec_ok[2];        /* dec[k] holds a capture of tok[0..dec_n[k]) under dec_p[k] */
+    rope_params dec_p[2];
+    int         cache_n;          /* ctx's cache holds tok[0..cache_n) fed as one forward under cache_p (0: nothing) */
+    rope_params cache_p;
 } live_src;
 
 /* What the user asked the panel for, beside the lab's parameters. */
@@ -51,12 +62,15 @@ typedef struct live_opts {
     double      pk_depth;         /* 0 … 1 */
     char        prompt[64];
     int         layer, head;      /* attention shown; -1 = mean over all */
+    unsigned long want_2sL;       /* the generation ppl at 2·s·L was asked for (0: never): it runs for
+                                     that generation only, and stays shown (stale) after a change */
 } live_opts;
 
 typedef struct live_result {
     plot_model  pm;
     rope_params slot_pL[PLOT_MODEL_SLOTS]; /* the parameters each slot's ppl at L ran with */
     rope_params slot_psL[PLOT_MODEL_SLOTS];/* … and its s·L window */
+    rope_params slot_p2sL[PLOT_MODEL_SLOTS];/* … and its 2·s·L one */
     double     *loss[PLOT_MODEL_SLOTS];    /* [pm.n_loss] */
     int         att_layers, att_heads;
     rope_params att_p[2];

@@ -44,6 +44,7 @@ const tui_help_line tui_app_keys[] = {
     { "d  D", "model panel: attention layer (all = mean) / head" },
     { "g", "model panel: edit the continuation prompt" },
     { "i  w", "model panel: passkey depth / length" },
+    { "L", "model panel: perplexity at 2·s·L too, once for the current parameters" },
     { "click", "focus a panel, a parameter, a pair" },
     { "wheel", "change the value under the pointer" },
 };
@@ -506,7 +507,7 @@ static void handle_prompt(tui_app *a, const tui_event *ev)
     say(a, 0, "continuation prompt: \"%s\"", a->lopt.prompt);
 }
 
-/* The model panel's keys (o v d D g i w); 1 if k was one. */
+/* The model panel's keys (o v d D g i w L); 1 if k was one. */
 static int model_key(tui_app *a, int k)
 {
     live_result *r = held_result(a);
@@ -548,6 +549,11 @@ static int model_key(tui_app *a, int k)
         a->lopt.pk_depth = a->lopt.pk_depth >= 1.0 ? 0.0 : a->lopt.pk_depth + 0.25;
         a->lopt_ver++;
         say(a, 0, "passkey depth %.2f", a->lopt.pk_depth);
+        return 1;
+    case 'L':
+        a->lopt.want_2sL = a->lab.generation;
+        a->lopt_ver++;
+        say(a, 0, "model panel: perplexity at 2·s·L = %d for the current parameters", 2 * live_window(&a->lab.cfg.params));
         return 1;
     case 'w':
         a->lopt.pk_len_sel = (a->lopt.pk_len_sel + 1) % 3;

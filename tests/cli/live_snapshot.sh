@@ -4,7 +4,9 @@
 # and s·L markers sit in the columns the documented axis mapping gives from the printed axis range;
 # plain RoPE's loss past L is above YaRN's (the panel's numbers, and the per-position losses of
 # `ropescope ppl`); a parameter change after <Wait> shows the old numbers as stale; zoom shows every
-# sub-view; a missing model, a short passage and a head_dim mismatch each give one line in the panel.
+# sub-view; a missing model, a short passage and a head_dim mismatch each give one line in the panel;
+# L adds the perplexity at 2·s·L, equal to `ropescope ppl --ctx 2·s·L` (or one line when the passage
+# is too short for it).
 # Exits 77 when Debian's `bible` (the held-out passage) is missing.
 set -uo pipefail
 bin=$1 src=$2
@@ -30,6 +32,30 @@ for m in yarn:4 none:1 linear:4; do
   want="$meth ppl ${want#/}"
   grep -qF -- "$want" "$tmp/s.txt" && ok || bad "panel lacks '$want' (ropescope ppl); it shows: $(grep -oE "$meth ppl [^ ]+" "$tmp/s.txt" | head -1)"
 done
+
+# L: the perplexity at 2·s·L = 4096 on request, in the numbers, equal to `ropescope ppl --ctx 4096`
+out=$(snap --method yarn --factor 4 --keys '<Wait>L<Wait>88z') || bad "snapshot with L failed: $(cat "$tmp/err")"
+row=$(grep -F "at 2sL=4096" <<<"$out" | head -1)
+[ -n "$row" ] && ok || bad "the numbers lack the 2·s·L row after L"
+for m in yarn:4 none:1 linear:4; do
+  meth=${m%:*} f=${m#*:}
+  v=$("$bin" ppl --ctx 4096 --max-chunks 1 --score all --method $meth --factor $f --json 2>"$tmp/err" \
+      | $py -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["ppl"])') || bad "ppl $meth 4096: $(cat "$tmp/err")"
+  grep -qF -- " $v" <<<"$row" && ok || bad "2·s·L row lacks $meth's $v (ropescope ppl --ctx 4096): $row"
+done
+grep -qF "at 2sL" <<<"$(snap --method yarn --factor 4 --keys '<Wait>88z')" && bad "2·s·L shown without L" || ok
+# a passage long enough for s·L but not for 2·s·L: one line says so
+for i in $(seq 1 45); do echo "line $i of a passage long enough for s.L and too short for twice that"; done >"$tmp/mid.txt"
+out=$(snap --method yarn --factor 4 --text "$tmp/mid.txt" --keys '<Wait>L<Wait>88z') || bad "mid passage: exit $?"
+grep -qF "2·s·L = 4096 needs more" <<<"$out" && ok || bad "mid passage: no one-line note for 2·s·L"
+grep -qE "yarn ppl [0-9.]+/[0-9.]+" <<<"$out" && ok || bad "mid passage: the s·L numbers are gone"
+
+# `ropescope passkey --filler heldout` reads the same passage as the panel's probe (grass stays the default)
+out=$("$bin" passkey --lengths 512 --depths 0.5 --trials 1 --alternatives 1 --threads 1 --filler heldout 2>"$tmp/err") \
+  || bad "passkey --filler heldout: $(cat "$tmp/err")"
+grep -qF "filler heldout" <<<"$out" && ok || bad "passkey --filler heldout does not name its filler: $out"
+out=$("$bin" passkey --lengths 512 --depths 0.5 --trials 1 --alternatives 1 --threads 1 2>&1)
+grep -qF "filler grass" <<<"$out" && ok || bad "passkey's default filler is no longer grass: $out"
 
 # the markers and the ordering of the losses
 "$bin" ppl --ctx 2048 --max-chunks 1 --score all --per-position --json --method yarn --factor 4 >"$tmp/y.json"

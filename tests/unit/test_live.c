@@ -5,13 +5,19 @@
  * marks YaRN's parts stale at once while plain RoPE's and linear's stay current (they do not read β),
  * and <Wait> brings every part current again; the layer/head choice averages the right curves; on a
  * worker thread, quick changes while jobs run end with every part current for the last parameters;
- * a text shorter than the window is one line, not a crash. */
+ * a text shorter than the window is one line, not a crash; L asks for the perplexity at 2·s·L once
+ * (a hand loop again), and a later change leaves it stale rather than re-running it; the passkey
+ * probe's filler is the passage (check_passkey_filler); the parts one shared forward gives equal
+ * the same parts computed each on its own (check_shared). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "check.h"
 #include "eval.h"
+#include "corpus.h"
+#include "eval_decay.h"
 #include "tui_app.h"
 
 static char model_path[64], text_path[64], short_path[64];
@@ -70,6 +76,138 @@ static double hand_ppl(const rope_params *p, const int *tok, int n)
     return exp(nll / (n - 1));
 }
 
+/* The parts one shared forward gives (ppl and loss at s·L, the attention capture, the continuation
+ * from the cached window) against each computed on its own from an empty cache: eval_ppl over one
+ * chunk (one call, as `ropescope ppl` runs it) and in calls of 512 as the panel ran it before,
+ * eval_decay on a fresh capture, and the continuation prefilled from nothing in blocks of 512. */
+static void check_shared(const live_result *r, const rope_params *p, const int *tok, int n_tok)
+{
+    const plot_model *m = &r->pm;
+    int n = m->sL;
+    model mdl;
+    model_ctx c;
+    rope_error err;
+    if (model_load(&mdl, model_path, &err)) { CHECK(0); return; }
+    model_ctx_params cp;
+    model_ctx_params_default(&mdl, &cp);
+    cp.n_ctx = n;
+    cp.n_threads = 1;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    cp.rope.seq_len = 0;
+    if (model_ctx_init(&c, &mdl, &cp, &err)) { CHECK(0); model_free(&mdl); return; }
+    eval_ppl_result one, blocks;
+    double *loss = malloc(sizeof(double) * (size_t)n);
+    eval_ppl_opts o1 = { 1, EVAL_SCORE_ALL, 0 }, o512 = { 1, EVAL_SCORE_ALL, 512 };
+    CHECK(eval_ppl(&c, tok, n_tok, n, &o1, &one, loss, NULL, NULL, &err) == 0);
+    CHECK(m->slot[0].ppl_sL == one.ppl);           /* the same forward, the same sums: equal bits */
+    int same_loss = 1;
+    for (int i = 0; i < n - 1; i++) same_loss &= m->slot[0].loss[i] == loss[i];
+    CHECK(same_loss);
+    CHECK(eval_ppl_blocks(&c, tok, n_tok, n, &o512, &blocks, NULL, NULL, NULL, &err) == 0);
+    CHECK_REL(m->slot[0].ppl_sL, blocks.ppl, 1e-9);
+    /* attention: a capture of its own */
+    eval_decay d;
+    CHECK(eval_decay_init(&d, &mdl, n, 0, 0, 1, &err) == 0);
+    CHECK(eval_decay_capture(&d, &c, tok, &err) == 0 && eval_decay_scores_fft(&d, NULL, &err) == 0);
+    int same_att = 1;
+    for (int l = 0; l < r->att_layers; l++)
+        for (int h = 0; h < r->att_heads; h++) {
+            const double *sc = eval_decay_score(&d, l, h), *wt = eval_decay_weight(&d, l, h);
+            const double *rs = r->att_score[0] + ((size_t)l * r->att_heads + h) * n;
+            const double *rw = r->att_weight[0] + ((size_t)l * r->att_heads + h) * n;
+            for (int t = 0; t < n; t++) same_att &= sc[t] == rs[t] && wt[t] == rw[t];
+        }
+    CHECK(same_att);
+    eval_decay_free(&d);
+    /* the continuation: tok[0..C) and the prompt from an empty cache, then greedy */
+    int C = m->ctx_gen, P = (int)strlen(m->prompt), G = m->n_gen;
+    CHECK_INT(C, n - P - G);
+    int *pr = malloc(sizeof(int) * (size_t)(C + P)), out[PLOT_MODEL_GEN];
+    memcpy(pr, tok, sizeof(int) * (size_t)C);
+    for (int i = 0; i < P; i++) pr[C + i] = (unsigned char)m->prompt[i];
+    model_ctx_reset(&c);
+    for (int at = 0; at < C + P; at += 512) {
+        int nb = C + P - at < 512 ? C + P - at : 512;
+        CHECK(model_eval(&c, pr + at, nb, &err) == 0);
+    }
+    double worst = 0;
+    for (int k = 0; k < G; k++) {
+        const float *lg = model_logits(&c, c.n_logits - 1);
+        int best = 0;
+        for (int v = 1; v < MODEL_VOCAB; v++) if (lg[v] > lg[best]) best = v;
+        out[k] = best;
+        double e = fabs(eval_logprob(lg, MODEL_VOCAB, best) - m->gen_lp[0][k]);
+        if (e > worst) worst = e;
+        if (k + 1 < G) CHECK(model_eval(&c, &best, 1, &err) == 0);
+    }
+    char txt[PLOT_MODEL_GEN + 1];
+    for (int t = 0; t < G; t++) txt[t] = out[t] == '\n' ? '|' : out[t] >= 32 && out[t] < 127 ? (char)out[t] : '?';
+    txt[G] = '\0';
+    CHECK_STR(m->gen_text[0], txt);
+    CHECK(worst <= 1e-5);
+    free(pr);
+    free(loss);
+    model_ctx_free(&c);
+    model_free(&mdl);
+}
+
+/* The passkey probe reads the passage: its key and filler offset are eval_passkey_draw's for the
+ * passage's length, the filler before the key sentence is the passage's own bytes from that offset
+ * (checked against the text file directly), and a trial run here on that filler gives the panel's
+ * log-probability exactly, while the grass filler gives another. */
+static void check_passkey_filler(const plot_model *m, const rope_params *p)
+{
+    FILE *f = fopen(text_path, "rb");
+    if (!f) { CHECK(0); return; }
+    static uint8_t text[8192];
+    size_t nt = fread(text, 1, sizeof text, f);
+    fclose(f);
+    int key, alt[LIVE_PK_ALT];
+    size_t off;
+    eval_passkey_draw(12, 0, 0, 0, LIVE_PK_ALT, nt, &key, alt, &off);
+    CHECK_INT(m->pk_key, key);
+    int len = m->pk_len, ans;
+    uint8_t *ep = malloc((size_t)len);
+    rope_error err;
+    CHECK(corpus_passkey(ep, len, key, m->pk_depth, text, nt, off, &ans, &err) == 0);
+    /* the filler starts after the fixed header: find where text[off …] begins, then every byte up to
+     * the key sentence must be the passage's, read on from off */
+    const char *ks = "\nThe pass key is ";
+    int pos = -1, h = -1;
+    for (int i = 0; i + 17 < len && pos < 0; i++)
+        if (memcmp(ep + i, ks, 17) == 0) pos = i;
+    for (int i = 0; i < 200 && i + 32 < pos && h < 0; i++) {
+        int eq = 1;
+        for (int j = 0; j < 32; j++) eq &= ep[i + j] == text[(off + j) % nt];
+        if (eq) h = i;
+    }
+    int same_bytes = h >= 0, n_cmp = 0;
+    for (int i = h; same_bytes && i < pos; i++, n_cmp++) same_bytes &= ep[i] == text[(off + (size_t)(i - h)) % nt];
+    CHECK(same_bytes && n_cmp >= 32);
+    model mdl;
+    model_ctx c;
+    if (model_load(&mdl, model_path, &err)) { CHECK(0); free(ep); return; }
+    model_ctx_params cp;
+    model_ctx_params_default(&mdl, &cp);
+    cp.n_ctx = len;
+    cp.n_threads = 1;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    cp.rope.seq_len = 0;
+    eval_passkey_ws ws;
+    eval_passkey_trial t, tg;
+    CHECK(model_ctx_init(&c, &mdl, &cp, &err) == 0 && eval_passkey_ws_init(&ws, len, LIVE_PK_ALT, &err) == 0);
+    CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, text, nt, off, &t, &err) == 0);
+    CHECK(t.lp_true == m->pk_lp_true && t.rank == m->pk_rank);
+    CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, NULL, 0, 0, &tg, &err) == 0);
+    CHECK(tg.lp_true != m->pk_lp_true);
+    eval_passkey_ws_free(&ws);
+    model_ctx_free(&c);
+    model_free(&mdl);
+    free(ep);
+}
+
 int main(void)
 {
     if (make_files()) { fprintf(stderr, "cannot write the test files\n"); return 1; }
@@ -109,10 +247,12 @@ int main(void)
 
     /* the numbers against a second computation */
     FILE *f = fopen(text_path, "rb");
-    int tok[256];
-    for (int i = 0; i < 256; i++) tok[i] = fgetc(f);
+    int tok[512];
+    for (int i = 0; i < 512; i++) tok[i] = fgetc(f);
     fclose(f);
     rope_params q = cfg.params;
+    check_shared(r, &q, tok, 256);
+    check_passkey_filler(m, &a->lab.cfg.params);
     CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
     CHECK_REL(m->slot[0].ppl_sL, hand_ppl(&q, tok, 256), 1e-4);
     q.method = ROPE_NONE;
@@ -133,6 +273,22 @@ int main(void)
     CHECK_INT(r->pm.layer, 0);
     CHECK(r->pm.score[0][5] == r->att_score[0][5]);
 
+    /* L: perplexity at 2·s·L = 512 for every slot, once; not before it is asked for */
+    CHECK(!r->pm.want_2sL && r->pm.slot[0].stamp_2sL == 0);
+    tui_event l2 = { .key = 'L' };
+    tui_app_handle(a, &l2);
+    wait_all(a);
+    r = a->lab.live.result;
+    m = &r->pm;
+    CHECK(m->want_2sL && m->note_2sL[0] == '\0');
+    for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_2sL == a->lab.generation);
+    CHECK_REL(m->slot[0].ppl_2sL, hand_ppl(&a->lab.cfg.params, tok, 512), 1e-4);
+    {
+        rope_params qn = q;
+        qn.method = ROPE_NONE;
+        CHECK_REL(m->slot[1].ppl_2sL, hand_ppl(&qn, tok, 512), 1e-4);
+    }
+
     /* beta_fast up: YaRN stale at once, plain RoPE and linear still current */
     CHECK(lab_step(&a->lab, LAB_P_BETA_FAST, 1, &err) == 0);
     tui_app_live_kick(a);
@@ -149,6 +305,9 @@ int main(void)
     m = &r->pm;
     for (int k = 0; k < 3; k++) CHECK(m->slot[k].stamp_L == g && m->slot[k].stamp_sL == g);
     CHECK(m->stamp_attn == g && m->stamp_pk == g && m->stamp_gen == g);
+    /* 2·s·L was asked for the previous parameters only: YaRN's is kept stale, plain RoPE's current */
+    CHECK(m->slot[0].stamp_2sL != 0 && m->slot[0].stamp_2sL != g);
+    CHECK(m->slot[1].stamp_2sL == g);
     q = a->lab.cfg.params;
     CHECK_REL(m->slot[0].ppl_L, hand_ppl(&q, tok, 64), 1e-4);
 

@@ -190,7 +190,7 @@ static int text_view(const plot_model *m, plot_figure *f, rope_error *err)
 {
     f->kind = PLOT_KIND_TABLE;
     int gen_rows = m->stamp_gen && m->n_gen > 0 ? (m->n_gen + 14) / 15 : 0;
-    int n_rows = 2 + 2 + 1 + 1 + gen_rows;
+    int n_rows = 2 + (m->want_2sL ? 1 : 0) + 2 + 1 + 1 + gen_rows;
     if (plot_table_init(f, 5, n_rows)) return rope_fail(err, "model panel: figure pool exhausted");
     plot_table *tb = &f->table;
     static const int width[5] = { 13, 15, 15, 15, 15 };
@@ -208,15 +208,17 @@ static int text_view(const plot_model *m, plot_figure *f, rope_error *err)
         snprintf(tb->head[1 + k], PLOT_CELL, "%s", m->slot[k].used ? rope_method_get(m->slot[k].method)->name : "");
     snprintf(tb->head[4], PLOT_CELL, " ");
     int r = 0;
-    for (int which = 0; which < 2; which++) {
+    for (int which = 0; which < (m->want_2sL ? 3 : 2); which++) {
         char lab[32], c[3][32];
         int st = 0;
-        snprintf(lab, sizeof lab, "at %s=%d", which ? "sL" : "L", which ? m->sL : m->L);
+        snprintf(lab, sizeof lab, "at %s=%d", which == 2 ? "2sL" : which ? "sL" : "L",
+                 which == 2 ? 2 * m->sL : which ? m->sL : m->L);
         for (int k = 0; k < PLOT_MODEL_SLOTS; k++) {
             const plot_model_slot *s = &m->slot[k];
-            unsigned long stamp = which ? s->stamp_sL : s->stamp_L;
+            unsigned long stamp = which == 2 ? s->stamp_2sL : which ? s->stamp_sL : s->stamp_L;
             if (!s->used) { c[k][0] = '\0'; continue; }
-            fmt_ppl(which ? s->ppl_sL : s->ppl_L, stamp, c[k], 24);
+            if (which == 2 && m->note_2sL[0] && !stamp) { snprintf(c[k], 24, "-"); continue; }
+            fmt_ppl(which == 2 ? s->ppl_2sL : which ? s->ppl_sL : s->ppl_L, stamp, c[k], 24);
             if (stale(m, stamp)) { st = 1; strcat(c[k], " st"); }
         }
         any_stale |= st;
@@ -271,7 +273,8 @@ static int text_view(const plot_model *m, plot_figure *f, rope_error *err)
     }
     tb->n_rows = r;
     title(f, m, "numbers", any_stale);
-    note(f, m, "shade: ' ' likely … '@' unlikely (0.5 nats a step); v comparison, g prompt, i passkey");
+    note(f, m, m->note_2sL[0] ? m->note_2sL
+                              : "shade: ' ' likely … '@' unlikely (0.5 nats a step); v comparison, g prompt, i passkey, L 2·s·L");
     return 0;
 }
 

@@ -31,6 +31,8 @@ typedef struct plot_model_slot {
     rope_method   method;
     unsigned long stamp_L, stamp_sL; /* generation of ppl at L / of ppl at s·L and the loss; 0 none */
     double        ppl_L, ppl_sL;
+    unsigned long stamp_2sL;         /* generation of ppl at 2·s·L (computed on request); 0 none */
+    double        ppl_2sL;
     const double *loss;              /* [n_loss] NLL of token p+1 at position p (stamp_sL) */
 } plot_model_slot;
 
@@ -42,6 +44,8 @@ typedef struct plot_model {
     int    L, sL;                    /* trained context, window (tokens) */
     int    n_loss;                   /* sL − 1 */
     plot_model_slot slot[PLOT_MODEL_SLOTS];
+    int    want_2sL;                 /* 2·s·L was asked for: the numbers show its row */
+    char   note_2sL[120];            /* why there is no 2·s·L number ("the passage has …"), or "" */
     /* attention over distance */
     unsigned long stamp_attn;
     int    attn_n;                   /* distances 0 … attn_n − 1 */
