@@ -15,15 +15,18 @@
 
 static const char help[] =
     "usage: ropescope bench decay [--model FILE.gguf] [--ctx N] [--threads T] [--text FILE] [--no-direct]\n"
-    "                             [RoPE flags]\n"
+    "                             [--no-bare] [RoPE flags]\n"
     "  Times `ropescope decay` over every layer and head: the forward pass with the q/k probe and the\n"
     "  weight histogram, the FFT cross-correlations, and the direct O(N^2) sum over the same q/k (float\n"
     "  GEMM of the rotated rows, double sums along the diagonals). One run each (the direct sum of 32k\n"
     "  tokens takes tens of seconds); prints the largest difference between the two paths' curves.\n"
+    "  The split: the forward pass alone (no probe), the same with the probe (its q/k copy timed inside\n"
+    "  the probe; the rest of its cost is the weight histogram), the buffers and FFTW plans, the FFTs.\n"
     "  --ctx N        tokens (default 32768)\n"
     "  --threads T    threads (default 2)\n"
     "  --text FILE    the first N bytes of FILE (default: a fixed byte pattern; the time does not depend on it)\n"
     "  --no-direct    time the FFT path only\n"
+    "  --no-bare      skip the forward pass without the probe (the split's first line)\n"
     "The model's GGUF metadata sets the RoPE defaults; these flags override them:\n";
 
 int bench_decay(int argc, char **argv)
@@ -34,7 +37,7 @@ int bench_decay(int argc, char **argv)
     ropeargs *ra = malloc(sizeof *ra);
     rope_error err = {{0}};
     const char *mpath = NULL, *text = NULL;
-    int ctx = 32768, threads = 2, no_direct = 0, rc = 0, have_ctx = 0;
+    int ctx = 32768, threads = 2, no_direct = 0, no_bare = 0, rc = 0, have_ctx = 0;
     model m = {0};
     model_ctx c = {0};
     eval_decay d = {0};
@@ -47,6 +50,7 @@ int bench_decay(int argc, char **argv)
         FLAG_INT("--ctx", &ctx, 2, 1 << 20),
         FLAG_INT("--threads", &threads, 1, 64),
         FLAG_SWITCH("--no-direct", &no_direct),
+        FLAG_SWITCH("--no-bare", &no_bare),
     };
     if (flags_parse(argc, argv, flags, FLAGS_COUNT(flags), used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
     if (ropeargs_parse(argc, argv, ra, used, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto out; }
@@ -70,19 +74,40 @@ int bench_decay(int argc, char **argv)
     cp.rope = p;
     if (model_ctx_init(&c, &m, &cp, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     have_ctx = 1;
+    double ti0 = bench_now();
     if (eval_decay_init(&d, &m, ctx, 0, 0, threads, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
+    double t_init = bench_now() - ti0;
     printf("bench decay: model %s (d_model %d, %d layers x %d heads of %d, %d kv heads), %d tokens, method %s, "
            "%d thread(s), %s\n", m.name[0] ? m.name : "?", m.hp.d_model, m.hp.n_layer, m.hp.n_head, m.hp.head_dim,
            m.hp.n_head_kv, ctx, rope_method_get(p.method)->name, threads, kern_backend());
+    /* exact causal attention: QK^T and PV over the lower triangle, 2 flops per multiply-add */
+    double att_flop = 4.0 * m.hp.n_layer * m.hp.n_head * m.hp.head_dim * ((double)ctx * (ctx + 1) / 2);
+    printf("  (exact causal attention at this length: %.2f TFLOP)\n", att_flop * 1e-12);
     fflush(stdout);
+    double t_bare = -1;
+    if (!no_bare) {
+        double tb = bench_now();
+        model_ctx_reset(&c);
+        if (model_eval(&c, tok, ctx, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
+        t_bare = bench_now() - tb;
+        printf("  forward pass alone (no probe)                        %8.2f s  (attention FLOP / time: %.0f GFLOP/s)\n", t_bare,
+               att_flop / t_bare * 1e-9);
+        fflush(stdout);
+    }
     double t0 = bench_now();
     if (eval_decay_capture(&d, &c, tok, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     double t1 = bench_now();
     if (eval_decay_scores_fft(&d, c.pool, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto out; }
     double t2 = bench_now();
     printf("  forward pass with the q/k probe and weight histogram  %8.2f s\n", t1 - t0);
+    printf("    of which the q/k copy in the probe                 %8.2f s  (%.2f s summed over threads)\n",
+           d.t_copy / threads, d.t_copy);
+    if (t_bare >= 0)
+        printf("    the weight histogram and the rest of the probe     %8.2f s  (with probe - alone - copy)\n",
+               t1 - t0 - t_bare - d.t_copy / threads);
+    printf("  buffers and FFTW plans (eval_decay_init)            %8.2f s\n", t_init);
     printf("  FFT cross-correlations (%d-point FFTW, double)     %8.2f s\n", d.n_fft, t2 - t1);
-    printf("  FFT path (forward included)                         %8.2f s\n", t2 - t0);
+    printf("  FFT path (init + forward with probe + FFTs)          %8.2f s\n", t2 - t0 + t_init);
     if (!no_direct) {
         size_t n = (size_t)d.n_layer * d.n_head * ctx;
         direct = malloc(n * sizeof(double));

@@ -3,8 +3,10 @@
  * cross-correlations per (head, pair), and the direct O(N²) sum it is checked and timed against. */
 #include <fftw3.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "eval_decay.h"
 
 #define DIRECT_BLOCK 64   /* query rows per GEMM in the direct path */
@@ -89,17 +91,33 @@ double *eval_decay_weight(const eval_decay *d, int li, int h)
 
 /* --- capture --------------------------------------------------------------------------------------- */
 
+/* The probe's state: the decay and the time its copies took (nanoseconds, summed over threads). */
+typedef struct probe_state {
+    eval_decay *d;
+    atomic_llong ns;
+} probe_state;
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void probe_qk(void *u, int layer, int pos, const float *row, int col_lo, int col_hi)
 {
-    eval_decay *d = u;
+    probe_state *ps = u;
+    eval_decay *d = ps->d;
     int li = layer - d->layer_lo;
     if (li < 0 || li >= d->n_layer) return;
+    long long t0 = now_ns();
     int qd = d->n_head * d->head_dim, kvd = d->n_head_kv * d->head_dim;
     int a = col_lo, b = col_hi < qd ? col_hi : qd;
     if (a < b) memcpy(d->q + ((size_t)li * d->n + pos) * qd + a, row + a, (size_t)(b - a) * sizeof(float));
     a = col_lo > qd ? col_lo : qd;
     b = col_hi;
     if (a < b) memcpy(d->k + ((size_t)li * d->n + pos) * kvd + (a - qd), row + a, (size_t)(b - a) * sizeof(float));
+    atomic_fetch_add_explicit(&ps->ns, now_ns() - t0, memory_order_relaxed);
 }
 
 int eval_decay_capture(eval_decay *d, model_ctx *c, const int *tok, rope_error *err)
@@ -111,12 +129,14 @@ int eval_decay_capture(eval_decay *d, model_ctx *c, const int *tok, rope_error *
     if (c->cp.n_ctx < d->n)
         return rope_fail(err, "the context holds %d tokens, the decay needs %d", c->cp.n_ctx, d->n);
     memset(d->hist, 0, (size_t)d->n_layer_all * d->n_head * d->n * sizeof(double));
-    model_probe pr = { probe_qk, d, d->hist };
+    probe_state ps = { d, 0 };
+    model_probe pr = { probe_qk, &ps, d->hist };
     model_ctx_reset(c);
     if (model_ctx_set_probe(c, &pr, err)) return -1;
     int rc = model_eval(c, tok, d->n, err);
     model_ctx_set_probe(c, NULL, NULL);
     if (rc) return -1;
+    d->t_copy = atomic_load(&ps.ns) * 1e-9;
     d->table = c->table;
     for (int li = 0; li < d->n_layer; li++)
         for (int h = 0; h < d->n_head; h++) {

@@ -36,6 +36,7 @@ typedef struct eval_decay {
     double *score;          /* [n_layer][n_head][n] S(Δ) (eval_decay_scores_fft) */
     double *weight;         /* [n_layer][n_head][n] W(Δ) (eval_decay_capture) */
     rope_table table;       /* θ' and magnitude the scores use (capture sets the forward's table) */
+    double t_copy;          /* seconds the probe spent copying q/k in the last capture, summed over threads */
     /* scratch */
     double *phase;          /* [head_dim/2][n][2] e^{iθ'_iΔ} of the current table */
     void   *buf;            /* [n_threads][3][n_fft] fftw_complex */
