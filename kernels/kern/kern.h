@@ -58,6 +58,17 @@ void  kern_scale(float a, float *y, int n);
  * c = cs[i], s = sn[i] (magnitude already folded into both). */
 void  kern_rope(float *x, const float *cs, const float *sn, int n_pairs);
 
+/* Causal attention of one head, exact (softmax over all visible keys, computed tile by tile with a
+ * running maximum and sum: the scores of a query never exist as one row). Query r in [0, nq) sits at
+ * position q_pos0 + r and sees keys 0 … q_pos0 + r:
+ *   O[r] = Σ_j w_rj V[j],  w_r = softmax_j(scale · Q[r]·K[j]).
+ * Q [nq][ldq], K and V [q_pos0 + nq][ldkv], O [nq][ldo], each row's first hd floats used.
+ * scratch: kern_attn_scratch(hd) floats, 64-byte aligned, owned by the calling thread. Agrees with
+ * the plain loop (scores, softmax, weighted sum) to float rounding. */
+size_t kern_attn_scratch(int hd);
+void  kern_attn_causal(const float *Q, int ldq, const float *K, const float *V, int ldkv, float *O, int ldo,
+                       int nq, int q_pos0, int hd, float scale, float *scratch);
+
 /* C[M][N] = alpha · A[M][K] · op(B) + beta · C. transB = 1: B is [N][K] (ldb ≥ K), i.e. C = A·Bᵀ;
  * transB = 0: B is [K][N]. */
 void  kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,

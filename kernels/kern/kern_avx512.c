@@ -201,3 +201,131 @@ float kern_fma_loop_avx512(long iters)
     for (int k = 1; k < 12; k++) a[0] = _mm512_add_ps(a[0], a[k]);
     return _mm512_reduce_add_ps(a[0]);
 }
+
+/* One tile of blocked causal attention (contract in kern_avx2.h): the 64 queries are 4 vectors, so
+ * the maximum, sum and rescale of the online softmax are lane-wise. Scores: 6 keys × 64 queries in
+ * 24 registers, one broadcast key element against 4 query vectors per step. Weights × values: the
+ * outputs transposed, 6 value columns × 64 queries in 24 registers. */
+void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                           int off, float *St, float *m, float *l, float *alpha, float *Ot)
+{
+    enum { QB = KERN_ATTN_QB, R = 6 };
+    int j = 0;
+    for (; j + R <= nkeys; j += R) {
+        const float *k = K + (size_t)j * ldkv;
+        __m512 a[R][4];
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) a[r][v] = _mm512_setzero_ps();
+        for (int d = 0; d < hd; d++) {
+            const float *q = Qt + (size_t)d * QB;
+            __m512 q0 = _mm512_load_ps(q), q1 = _mm512_load_ps(q + 16);
+            __m512 q2 = _mm512_load_ps(q + 32), q3 = _mm512_load_ps(q + 48);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                __m512 kb = _mm512_set1_ps(k[(size_t)r * ldkv + d]);
+                a[r][0] = _mm512_fmadd_ps(kb, q0, a[r][0]);
+                a[r][1] = _mm512_fmadd_ps(kb, q1, a[r][1]);
+                a[r][2] = _mm512_fmadd_ps(kb, q2, a[r][2]);
+                a[r][3] = _mm512_fmadd_ps(kb, q3, a[r][3]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) _mm512_store_ps(St + (size_t)(j + r) * QB + 16 * v, a[r][v]);
+    }
+    for (; j < nkeys; j++) {
+        const float *k = K + (size_t)j * ldkv;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < hd; d++) {
+            const float *q = Qt + (size_t)d * QB;
+            __m512 kb = _mm512_set1_ps(k[d]);
+            a0 = _mm512_fmadd_ps(kb, _mm512_load_ps(q), a0);
+            a1 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 16), a1);
+            a2 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 32), a2);
+            a3 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 48), a3);
+        }
+        float *s = St + (size_t)j * QB;
+        _mm512_store_ps(s, a0);
+        _mm512_store_ps(s + 16, a1);
+        _mm512_store_ps(s + 32, a2);
+        _mm512_store_ps(s + 48, a3);
+    }
+    /* causal mask: key j is out for query i < j − off */
+    const __m512 ninf = _mm512_set1_ps(-INFINITY);
+    for (j = off + 1 > 0 ? off + 1 : 0; j < nkeys; j++)
+        for (int v = 0; v < 4; v++) {
+            int c = j - off - 16 * v;
+            if (c <= 0) break;
+            __mmask16 mk = c >= 16 ? (__mmask16)0xffff : tail_mask(c);
+            float *s = St + (size_t)j * QB + 16 * v;
+            _mm512_store_ps(s, _mm512_mask_mov_ps(_mm512_load_ps(s), mk, ninf));
+        }
+    /* online softmax, lane-wise over the queries */
+    for (int v = 0; v < 4; v++) {
+        __m512 mo = _mm512_load_ps(m + 16 * v), mx = mo;
+        for (j = 0; j < nkeys; j++) mx = _mm512_max_ps(_mm512_load_ps(St + (size_t)j * QB + 16 * v), mx);
+        __m512 sum = _mm512_setzero_ps();
+        for (j = 0; j < nkeys; j++) {
+            float *s = St + (size_t)j * QB + 16 * v;
+            __m512 p = exp16(_mm512_sub_ps(_mm512_load_ps(s), mx));
+            _mm512_store_ps(s, p);
+            sum = _mm512_add_ps(sum, p);
+        }
+        __m512 al = exp16(_mm512_sub_ps(mo, mx));
+        _mm512_store_ps(l + 16 * v, _mm512_fmadd_ps(_mm512_load_ps(l + 16 * v), al, sum));
+        _mm512_store_ps(m + 16 * v, mx);
+        _mm512_store_ps(alpha + 16 * v, al);
+    }
+    /* Ot[d][:] = Ot[d][:]·alpha + Σ_j V[j][d]·St[j][:] */
+    const __m512 al0 = _mm512_load_ps(alpha), al1 = _mm512_load_ps(alpha + 16);
+    const __m512 al2 = _mm512_load_ps(alpha + 32), al3 = _mm512_load_ps(alpha + 48);
+    int d = 0;
+    for (; d + R <= hd; d += R) {
+        __m512 a[R][4];
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++) {
+            const float *o = Ot + (size_t)(d + r) * QB;
+            a[r][0] = _mm512_mul_ps(_mm512_load_ps(o), al0);
+            a[r][1] = _mm512_mul_ps(_mm512_load_ps(o + 16), al1);
+            a[r][2] = _mm512_mul_ps(_mm512_load_ps(o + 32), al2);
+            a[r][3] = _mm512_mul_ps(_mm512_load_ps(o + 48), al3);
+        }
+        for (j = 0; j < nkeys; j++) {
+            const float *p = St + (size_t)j * QB, *vr = V + (size_t)j * ldkv + d;
+            __m512 p0 = _mm512_load_ps(p), p1 = _mm512_load_ps(p + 16);
+            __m512 p2 = _mm512_load_ps(p + 32), p3 = _mm512_load_ps(p + 48);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                __m512 vb = _mm512_set1_ps(vr[r]);
+                a[r][0] = _mm512_fmadd_ps(vb, p0, a[r][0]);
+                a[r][1] = _mm512_fmadd_ps(vb, p1, a[r][1]);
+                a[r][2] = _mm512_fmadd_ps(vb, p2, a[r][2]);
+                a[r][3] = _mm512_fmadd_ps(vb, p3, a[r][3]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) _mm512_store_ps(Ot + (size_t)(d + r) * QB + 16 * v, a[r][v]);
+    }
+    for (; d < hd; d++) {
+        float *o = Ot + (size_t)d * QB;
+        __m512 a0 = _mm512_mul_ps(_mm512_load_ps(o), al0), a1 = _mm512_mul_ps(_mm512_load_ps(o + 16), al1);
+        __m512 a2 = _mm512_mul_ps(_mm512_load_ps(o + 32), al2), a3 = _mm512_mul_ps(_mm512_load_ps(o + 48), al3);
+        for (j = 0; j < nkeys; j++) {
+            const float *p = St + (size_t)j * QB;
+            __m512 vb = _mm512_set1_ps(V[(size_t)j * ldkv + d]);
+            a0 = _mm512_fmadd_ps(vb, _mm512_load_ps(p), a0);
+            a1 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 16), a1);
+            a2 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 32), a2);
+            a3 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 48), a3);
+        }
+        _mm512_store_ps(o, a0);
+        _mm512_store_ps(o + 16, a1);
+        _mm512_store_ps(o + 32, a2);
+        _mm512_store_ps(o + 48, a3);
+    }
+}

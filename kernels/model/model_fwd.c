@@ -10,6 +10,7 @@
 #include "kern_rope.h"
 
 #define ATT_BLOCK 64     /* query rows per attention work item */
+#define ATT_TILED_MIN 16 /* query rows from which an item runs the blocked kernel (kern_attn_causal) */
 
 void model_ctx_params_default(const model *m, model_ctx_params *cp)
 {
@@ -70,6 +71,7 @@ void model_ctx_free(model_ctx *c)
     free(c->k_cache); free(c->v_cache); free(c->k_raw);
     free(c->logits);
     free(c->x); free(c->h); free(c->qkv); free(c->att); free(c->ffn); free(c->scores); free(c->hloc);
+    free(c->att_tile);
     free(c->hist_part);
     memset(c, 0, sizeof *c);
 }
@@ -112,7 +114,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     /* what it will take, before taking it */
     size_t need = model_kv_bytes(hp, N, cp->kv_mode) + 2 * (size_t)N * n_pairs_max * 4 +
                   (cp->logits_all ? (size_t)N : 1) * hp->n_vocab * 4 +
-                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d) * 4;
+                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d + kern_attn_scratch(hp->head_dim)) * 4;
     size_t limit = cp->mem_limit;
     if (!limit) limit = model_mem_limit_default();   /* physical memory and the cgroup's limit */
     if (need > limit)
@@ -135,9 +137,11 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     c->ffn = alloc_f((size_t)B * 2 * ff, &tot);
     c->scores = alloc_f((size_t)nt * ATT_BLOCK * N, &tot);
     c->hloc = alloc_f((size_t)nt * 2 * d, &tot);
+    c->att_tile = alloc_f((size_t)nt * kern_attn_scratch(hp->head_dim), &tot);
     c->bytes = tot;
     if (!c->k_cache || !c->v_cache || (cp->kv_mode == MODEL_KV_REROTATE && !c->k_raw) || !c->rope_cos ||
-        !c->rope_sin || !c->logits || !c->x || !c->h || !c->qkv || !c->att || !c->ffn || !c->scores || !c->hloc) {
+        !c->rope_sin || !c->logits || !c->x || !c->h || !c->qkv || !c->att || !c->ffn || !c->scores || !c->hloc ||
+        !c->att_tile) {
         model_ctx_free(c);
         return rope_fail(err, "out of memory allocating a context of %d tokens (%.1f MiB)", N, tot / 1048576.0);
     }
@@ -355,6 +359,13 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
     if (c->hist_part) {
         size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
         hist = c->hist_part + ((tid * hp->n_layer + f->layer) * hp->n_head + h) * (size_t)c->cp.n_ctx;
+    }
+    if (bq >= ATT_TILED_MIN && !hist) {
+        /* blocked and exact: tiles of keys with a running softmax; the thread's slab of S is unused */
+        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
+        kern_attn_causal(q, qkvd, Kg, Vg, kvd, out, qd, bq, f->p0 + t0, hd, scale,
+                         c->att_tile + tid * kern_attn_scratch(hd));
+        return;
     }
     if (bq <= 2) {
         for (int r = 0; r < bq; r++) {
