@@ -199,6 +199,17 @@ void kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int
                 B, ldb, beta, C, ldc);
 }
 
+void kern_gemm_wt(int M, int N, int K, const float *A, int lda, const float *W, int ldw, float beta,
+                  float *C, int ldc)
+{
+    if (M <= 0 || N <= 0) return;
+    if (kern_isa_active() == KERN_ISA_AVX512 && K > 0 && (beta == 0.0f || beta == 1.0f)) {
+        kern_gemm_wt_avx512(M, N, K, A, lda, W, ldw, beta == 1.0f, C, ldc);
+        return;
+    }
+    kern_gemm(1, M, N, K, 1.0f, A, lda, W, ldw, beta, C, ldc);
+}
+
 /* --- measured FMA peak ------------------------------------------------------------------------- */
 typedef struct { long iters; _Atomic float sink; } peak_arg;
 

@@ -74,6 +74,13 @@ void  kern_attn_causal(const float *Q, int ldq, const float *K, const float *V, 
 void  kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
                 const float *B, int ldb, float beta, float *C, int ldc);
 
+/* C[M][N] = A[M][K]·W[N][K]ᵀ + beta·C with beta 0 or 1: activations times a weight matrix stored
+ * row per output (the model's prefill products). On the AVX-512 set our own kernel (W packed into
+ * 32-column panels on the fly, 12 × 32 register tiles); otherwise kern_gemm. Agrees with the plain
+ * loop to float rounding; the trainer keeps kern_gemm. */
+void  kern_gemm_wt(int M, int N, int K, const float *A, int lda, const float *W, int ldw, float beta,
+                   float *C, int ldc);
+
 /* This machine's fp32 FMA throughput, GFLOP/s, measured now: independent FMA chains of the widest
  * kernel set in use on every thread of `p` (NULL: one thread) for about `seconds`. The "peak"
  * that trainer and engine figures are a share of; -1 if the clock fails. */

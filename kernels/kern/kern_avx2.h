@@ -37,6 +37,9 @@ void kern_attn_tile_avx2(const float *Qt, int hd, const float *K, const float *V
                          int off, float *St, float *m, float *l, float *alpha, float *Ot);
 void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
                            int off, float *St, float *m, float *l, float *alpha, float *Ot);
+/* C[M][N] = A[M][K]·W[N][K]ᵀ (+ C when beta1): kern_gemm_wt's AVX-512 version */
+void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const float *W, int ldw, int beta1,
+                         float *C, int ldc);
 /* the tile step of the kernel set in use */
 kern_attn_tile_fn kern_attn_tile_active(void);
 

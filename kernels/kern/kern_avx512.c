@@ -335,3 +335,76 @@ void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float 
         _mm512_store_ps(o + 48, a3);
     }
 }
+
+/* --- C = A·Wᵀ (+ C): packed panels of 32 columns, 12 × 32 register tiles -------------------------- */
+enum { GW_NR = 32, GW_MR = 12, GW_KC = 256, GW_MC = 192 };
+
+/* Bp[k][j] = W[n0 + j][k0 + k] for k < kc, j < 32 (zero past N): one panel, k-major */
+static void gw_pack(const float *W, int ldw, int n0, int nc, int k0, int kc, float *Bp)
+{
+    for (int j = 0; j < GW_NR; j++) {
+        if (j < nc) {
+            const float *w = W + (size_t)(n0 + j) * ldw + k0;
+            for (int k = 0; k < kc; k++) Bp[k * GW_NR + j] = w[k];
+        } else {
+            for (int k = 0; k < kc; k++) Bp[k * GW_NR + j] = 0.0f;
+        }
+    }
+}
+
+/* R rows × 32 columns over kc: C = (acc? C : 0) + A·Bp; columns past nc are neither read nor written */
+static inline __attribute__((always_inline)) void gw_tile(const int R, const float *A, int lda, const float *Bp,
+                                                          int kc, float *C, int ldc, int acc, __mmask16 m0,
+                                                          __mmask16 m1)
+{
+    __m512 c[GW_MR][2];
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_load_ps(Bp + k * GW_NR), b1 = _mm512_load_ps(Bp + k * GW_NR + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < R; r++) {
+            __m512 a = _mm512_set1_ps(A[(size_t)r * lda + k]);
+            c[r][0] = _mm512_fmadd_ps(a, b0, c[r][0]);
+            c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
+        }
+    }
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+        float *cr = C + (size_t)r * ldc;
+        if (acc) {
+            c[r][0] = _mm512_add_ps(c[r][0], _mm512_maskz_loadu_ps(m0, cr));
+            c[r][1] = _mm512_add_ps(c[r][1], _mm512_maskz_loadu_ps(m1, cr + 16));
+        }
+        _mm512_mask_storeu_ps(cr, m0, c[r][0]);
+        _mm512_mask_storeu_ps(cr + 16, m1, c[r][1]);
+    }
+}
+
+void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const float *W, int ldw, int beta1,
+                         float *C, int ldc)
+{
+    float Bp[GW_KC * GW_NR] __attribute__((aligned(64)));
+    for (int k0 = 0; k0 < K; k0 += GW_KC) {
+        int kc = K - k0 < GW_KC ? K - k0 : GW_KC;
+        int acc = beta1 || k0 > 0;
+        for (int i0 = 0; i0 < M; i0 += GW_MC) {
+            int mc = M - i0 < GW_MC ? M - i0 : GW_MC;
+            for (int n0 = 0; n0 < N; n0 += GW_NR) {
+                int nc = N - n0 < GW_NR ? N - n0 : GW_NR;
+                __mmask16 m0 = nc >= 16 ? (__mmask16)0xffff : tail_mask(nc);
+                __mmask16 m1 = nc >= 32 ? (__mmask16)0xffff : nc > 16 ? tail_mask(nc - 16) : 0;
+                gw_pack(W, ldw, n0, nc, k0, kc, Bp);
+                const float *a = A + (size_t)i0 * lda + k0;
+                float *c = C + (size_t)i0 * ldc + n0;
+                int i = 0;
+                for (; i + GW_MR <= mc; i += GW_MR)
+                    gw_tile(GW_MR, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+                for (; i + 4 <= mc; i += 4)
+                    gw_tile(4, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+                for (; i < mc; i++)
+                    gw_tile(1, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+            }
+        }
+    }
+}

@@ -320,7 +320,7 @@ static void task_pre_rows(void *a_, int ith, int nth)
     kern_split(f->T, ith, nth, 1, &lo, &hi);
     if (lo >= hi) return;
     for (int t = lo; t < hi; t++) kern_rmsnorm(c->x + (size_t)t * d, L->attn_norm, c->h + (size_t)t * d, d, hp->norm_eps);
-    kern_gemm(1, hi - lo, qkvd, d, 1.0f, c->h + (size_t)lo * d, d, L->wqkv, d, 0.0f, c->qkv + (size_t)lo * qkvd, qkvd);
+    kern_gemm_wt(hi - lo, qkvd, d, c->h + (size_t)lo * d, d, L->wqkv, d, 0.0f, c->qkv + (size_t)lo * qkvd, qkvd);
     for (int t = lo; t < hi; t++) finish_qkv_row(f, t, 0, qkvd);
 }
 
@@ -484,11 +484,11 @@ static void task_post_rows(void *a_, int ith, int nth)
     if (lo >= hi) return;
     int n = hi - lo;
     float *x = c->x + (size_t)lo * d, *h = c->h + (size_t)lo * d, *g = c->ffn + (size_t)lo * 2 * ff;
-    kern_gemm(1, n, d, qd, 1.0f, c->att + (size_t)lo * qd, qd, L->wo, qd, 1.0f, x, d);
+    kern_gemm_wt(n, d, qd, c->att + (size_t)lo * qd, qd, L->wo, qd, 1.0f, x, d);
     for (int t = 0; t < n; t++) kern_rmsnorm(x + (size_t)t * d, L->ffn_norm, h + (size_t)t * d, d, hp->norm_eps);
-    kern_gemm(1, n, 2 * ff, d, 1.0f, h, d, L->w_gu, d, 0.0f, g, 2 * ff);
+    kern_gemm_wt(n, 2 * ff, d, h, d, L->w_gu, d, 0.0f, g, 2 * ff);
     for (int t = 0; t < n; t++) kern_silu_mul(g + (size_t)t * 2 * ff, g + (size_t)t * 2 * ff + ff, g + (size_t)t * 2 * ff, ff);
-    kern_gemm(1, n, d, ff, 1.0f, g, 2 * ff, L->w_down, ff, 1.0f, x, d);
+    kern_gemm_wt(n, d, ff, g, 2 * ff, L->w_down, ff, 1.0f, x, d);
 }
 
 /* Decode: x[r] += Wo[r]·att for my rows r. */
@@ -562,8 +562,8 @@ static void task_out(void *a_, int ith, int nth)
     if (lo >= hi) return;
     for (int t = lo; t < hi; t++)
         kern_rmsnorm(c->x + (size_t)(f->out_lo + t) * d, m->out_norm, c->h + (size_t)(f->out_lo + t) * d, d, m->hp.norm_eps);
-    kern_gemm(1, hi - lo, V, d, 1.0f, c->h + (size_t)(f->out_lo + lo) * d, d, m->output, d, 0.0f,
-              c->logits + (size_t)(f->out_row0 + lo) * V, V);
+    kern_gemm_wt(hi - lo, V, d, c->h + (size_t)(f->out_lo + lo) * d, d, m->output, d, 0.0f,
+                 c->logits + (size_t)(f->out_row0 + lo) * V, V);
 }
 
 static void forward_block(model_ctx *c, const int *tokens, int T, int out_lo, int out_hi, int out_row0)
