@@ -146,7 +146,7 @@ const char *kern_backend(void)
         { "portable (best of portable), OpenBLAS sgemm", NULL, NULL },
         { "portable (best of avx2+fma), OpenBLAS sgemm", "avx2+fma (best of avx2+fma), OpenBLAS sgemm", NULL },
         { "portable (best of avx512), OpenBLAS sgemm", "avx2+fma (best of avx512), OpenBLAS sgemm",
-          "avx512 (best of avx512), OpenBLAS sgemm" },
+          "avx512 (best of avx512), own prefill products and attention, OpenBLAS sgemm" },
     };
     return names[kern_isa_best()][kern_isa_active()];
 }

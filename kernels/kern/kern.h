@@ -4,8 +4,9 @@
  * (AVX-512F), AVX2+FMA and portable C — and the best one the CPU has is chosen once, at the first
  * call (pthread_once, so threads may race to it safely); results agree to float rounding and NaN
  * propagates as in the portable loops (the tests compare every path the CPU can run with plain
- * reference loops). kern_gemm hands products to OpenBLAS sgemm, run
- * single-threaded inside each of our own threads. The pool cuts a run into as many parts as it has
+ * reference loops). kern_gemm hands products to OpenBLAS sgemm, run single-threaded inside each of
+ * our own threads; the prefill's weight products (kern_gemm_wt) and causal attention
+ * (kern_attn_causal) have their own blocked kernels. The pool cuts a run into as many parts as it has
  * threads; any thread (the caller included) claims any unclaimed part, so a descheduled or sleeping
  * worker never stalls the caller. Idle workers sleep on a condition variable after a short bounded
  * spin (never an unbounded busy wait). No globals beyond the chosen kernel set; never prints or exits. */
@@ -97,7 +98,7 @@ kern_isa    kern_isa_active(void);
 int         kern_set_isa(kern_isa isa);
 /* "avx512", "avx2+fma" or "portable" */
 const char *kern_isa_name(kern_isa isa);
-/* The kernel set in use plus the BLAS, e.g. "avx512 (best of avx512), OpenBLAS sgemm". */
+/* The kernel set in use plus the BLAS, e.g. "avx2+fma (best of avx2+fma), OpenBLAS sgemm". */
 const char *kern_backend(void);
 /* 1 when the kernel set in use has AVX2+FMA (the AVX-512 set includes them); other rooms' own
  * AVX2 loops test this. kern_force_scalar(1) switches to the portable set, (0) back to the best. */
