@@ -80,14 +80,17 @@ typedef struct {
     void (*silu_mul)(const float *, const float *, float *, int);
     void (*axpy)(float, const float *, float *, int);
     void (*rope)(float *, const float *, const float *, int);
+    kern_attn_tile_fn attn_tile;
 } kern_impl;
 
 static const kern_impl impls[3] = {
-    [KERN_ISA_PORTABLE] = { k_dot, k_matvec, k_matvec_t, k_exp, k_softmax, k_silu_mul, k_axpy, k_rope },
+    [KERN_ISA_PORTABLE] = { k_dot, k_matvec, k_matvec_t, k_exp, k_softmax, k_silu_mul, k_axpy, k_rope,
+                               kern_attn_tile_portable },
     [KERN_ISA_AVX2] = { kern_dot_avx2, kern_matvec_avx2, kern_matvec_t_avx2, kern_exp_avx2, kern_softmax_avx2,
-                        kern_silu_mul_avx2, kern_axpy_avx2, kern_rope_avx2 },
+                        kern_silu_mul_avx2, kern_axpy_avx2, kern_rope_avx2, kern_attn_tile_avx2 },
     [KERN_ISA_AVX512] = { kern_dot_avx512, kern_matvec_avx512, kern_matvec_t_avx512, kern_exp_avx512,
-                          kern_softmax_avx512, kern_silu_mul_avx512, kern_axpy_avx512, kern_rope_avx512 },
+                          kern_softmax_avx512, kern_silu_mul_avx512, kern_axpy_avx512, kern_rope_avx512,
+                          kern_attn_tile_avx512 },
 };
 
 static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
@@ -143,7 +146,7 @@ const char *kern_backend(void)
         { "portable (best of portable), OpenBLAS sgemm", NULL, NULL },
         { "portable (best of avx2+fma), OpenBLAS sgemm", "avx2+fma (best of avx2+fma), OpenBLAS sgemm", NULL },
         { "portable (best of avx512), OpenBLAS sgemm", "avx2+fma (best of avx512), OpenBLAS sgemm",
-          "avx512 (best of avx512), OpenBLAS sgemm" },
+          "avx512 (best of avx512), own prefill products and attention, OpenBLAS sgemm" },
     };
     return names[kern_isa_best()][kern_isa_active()];
 }
@@ -182,6 +185,8 @@ void kern_scale(float a, float *y, int n)
 
 void kern_rope(float *x, const float *cs, const float *sn, int n_pairs) { K()->rope(x, cs, sn, n_pairs); }
 
+kern_attn_tile_fn kern_attn_tile_active(void) { return K()->attn_tile; }
+
 void kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
                const float *B, int ldb, float beta, float *C, int ldc)
 {
@@ -192,6 +197,17 @@ void kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda,
                 B, ldb, beta, C, ldc);
+}
+
+void kern_gemm_wt(int M, int N, int K, const float *A, int lda, const float *W, int ldw, float beta,
+                  float *C, int ldc)
+{
+    if (M <= 0 || N <= 0) return;
+    if (kern_isa_active() == KERN_ISA_AVX512 && K > 0 && (beta == 0.0f || beta == 1.0f)) {
+        kern_gemm_wt_avx512(M, N, K, A, lda, W, ldw, beta == 1.0f, C, ldc);
+        return;
+    }
+    kern_gemm(1, M, N, K, 1.0f, A, lda, W, ldw, beta, C, ldc);
 }
 
 /* --- measured FMA peak ------------------------------------------------------------------------- */

@@ -4,8 +4,9 @@
  * (AVX-512F), AVX2+FMA and portable C — and the best one the CPU has is chosen once, at the first
  * call (pthread_once, so threads may race to it safely); results agree to float rounding and NaN
  * propagates as in the portable loops (the tests compare every path the CPU can run with plain
- * reference loops). kern_gemm hands products to OpenBLAS sgemm, run
- * single-threaded inside each of our own threads. The pool cuts a run into as many parts as it has
+ * reference loops). kern_gemm hands products to OpenBLAS sgemm, run single-threaded inside each of
+ * our own threads; the prefill's weight products (kern_gemm_wt) and causal attention
+ * (kern_attn_causal) have their own blocked kernels. The pool cuts a run into as many parts as it has
  * threads; any thread (the caller included) claims any unclaimed part, so a descheduled or sleeping
  * worker never stalls the caller. Idle workers sleep on a condition variable after a short bounded
  * spin (never an unbounded busy wait). No globals beyond the chosen kernel set; never prints or exits. */
@@ -58,10 +59,28 @@ void  kern_scale(float a, float *y, int n);
  * c = cs[i], s = sn[i] (magnitude already folded into both). */
 void  kern_rope(float *x, const float *cs, const float *sn, int n_pairs);
 
+/* Causal attention of one head, exact (softmax over all visible keys, computed tile by tile with a
+ * running maximum and sum: the scores of a query never exist as one row). Query r in [0, nq) sits at
+ * position q_pos0 + r and sees keys 0 … q_pos0 + r:
+ *   O[r] = Σ_j w_rj V[j],  w_r = softmax_j(scale · Q[r]·K[j]).
+ * Q [nq][ldq], K and V [q_pos0 + nq][ldkv], O [nq][ldo], each row's first hd floats used.
+ * scratch: kern_attn_scratch(hd) floats, 64-byte aligned, owned by the calling thread. Agrees with
+ * the plain loop (scores, softmax, weighted sum) to float rounding. */
+size_t kern_attn_scratch(int hd);
+void  kern_attn_causal(const float *Q, int ldq, const float *K, const float *V, int ldkv, float *O, int ldo,
+                       int nq, int q_pos0, int hd, float scale, float *scratch);
+
 /* C[M][N] = alpha · A[M][K] · op(B) + beta · C. transB = 1: B is [N][K] (ldb ≥ K), i.e. C = A·Bᵀ;
  * transB = 0: B is [K][N]. */
 void  kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
                 const float *B, int ldb, float beta, float *C, int ldc);
+
+/* C[M][N] = A[M][K]·W[N][K]ᵀ + beta·C with beta 0 or 1: activations times a weight matrix stored
+ * row per output (the model's prefill products). On the AVX-512 set our own kernel (W packed into
+ * 32-column panels on the fly, 12 × 32 register tiles); otherwise kern_gemm. Agrees with the plain
+ * loop to float rounding; the trainer keeps kern_gemm. */
+void  kern_gemm_wt(int M, int N, int K, const float *A, int lda, const float *W, int ldw, float beta,
+                   float *C, int ldc);
 
 /* This machine's fp32 FMA throughput, GFLOP/s, measured now: independent FMA chains of the widest
  * kernel set in use on every thread of `p` (NULL: one thread) for about `seconds`. The "peak"
@@ -79,7 +98,7 @@ kern_isa    kern_isa_active(void);
 int         kern_set_isa(kern_isa isa);
 /* "avx512", "avx2+fma" or "portable" */
 const char *kern_isa_name(kern_isa isa);
-/* The kernel set in use plus the BLAS, e.g. "avx512 (best of avx512), OpenBLAS sgemm". */
+/* The kernel set in use plus the BLAS, e.g. "avx2+fma (best of avx2+fma), OpenBLAS sgemm". */
 const char *kern_backend(void);
 /* 1 when the kernel set in use has AVX2+FMA (the AVX-512 set includes them); other rooms' own
  * AVX2 loops test this. kern_force_scalar(1) switches to the portable set, (0) back to the best. */

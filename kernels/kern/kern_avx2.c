@@ -193,9 +193,122 @@ void kern_rope_avx2(float *x, const float *cs, const float *sn, int n_pairs)
 float kern_fma_loop_avx2(long iters)
 {
     __m256 a[12], m = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    /* unrolled so the 12 chains live in registers: a stack array would put a store and a reload
+     * (store-forwarding latency) into every chain and halve the measured peak */
+#pragma GCC unroll 12
     for (int k = 0; k < 12; k++) a[k] = _mm256_set1_ps((float)k);
-    for (long i = 0; i < iters; i++)
+    for (long i = 0; i < iters; i++) {
+#pragma GCC unroll 12
         for (int k = 0; k < 12; k++) a[k] = _mm256_fmadd_ps(a[k], m, b);
+    }
+#pragma GCC unroll 12
     for (int k = 1; k < 12; k++) a[0] = _mm256_add_ps(a[0], a[k]);
     return hsum(a[0]);
+}
+
+/* One tile of blocked causal attention (contract in kern_avx2.h). The 64 queries are taken 16 at a
+ * time (2 vectors): scores 6 keys × 16 queries and weights × values 6 value columns × 16 queries in
+ * 12 registers each; the online softmax is lane-wise over 8 vectors. */
+void kern_attn_tile_avx2(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                         int off, float *St, float *m, float *l, float *alpha, float *Ot)
+{
+    enum { QB = KERN_ATTN_QB, R = 6 };
+    for (int c = 0; c < QB; c += 16) {
+        int j = 0;
+        for (; j + R <= nkeys; j += R) {
+            const float *k = K + (size_t)j * ldkv;
+            __m256 a[R][2];
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) a[r][0] = a[r][1] = _mm256_setzero_ps();
+            for (int d = 0; d < hd; d++) {
+                const float *q = Qt + (size_t)d * QB + c;
+                __m256 q0 = _mm256_load_ps(q), q1 = _mm256_load_ps(q + 8);
+#pragma GCC unroll 8
+                for (int r = 0; r < R; r++) {
+                    __m256 kb = _mm256_broadcast_ss(k + (size_t)r * ldkv + d);
+                    a[r][0] = _mm256_fmadd_ps(kb, q0, a[r][0]);
+                    a[r][1] = _mm256_fmadd_ps(kb, q1, a[r][1]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                _mm256_store_ps(St + (size_t)(j + r) * QB + c, a[r][0]);
+                _mm256_store_ps(St + (size_t)(j + r) * QB + c + 8, a[r][1]);
+            }
+        }
+        for (; j < nkeys; j++) {
+            const float *k = K + (size_t)j * ldkv;
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+            for (int d = 0; d < hd; d++) {
+                const float *q = Qt + (size_t)d * QB + c;
+                __m256 kb = _mm256_broadcast_ss(k + d);
+                a0 = _mm256_fmadd_ps(kb, _mm256_load_ps(q), a0);
+                a1 = _mm256_fmadd_ps(kb, _mm256_load_ps(q + 8), a1);
+            }
+            _mm256_store_ps(St + (size_t)j * QB + c, a0);
+            _mm256_store_ps(St + (size_t)j * QB + c + 8, a1);
+        }
+    }
+    /* causal mask: key j is out for query i < j − off */
+    for (int j = off + 1 > 0 ? off + 1 : 0; j < nkeys; j++) {
+        int c = j - off < QB ? j - off : QB;
+        for (int i = 0; i < c; i++) St[(size_t)j * QB + i] = -INFINITY;
+    }
+    /* online softmax, lane-wise over the queries */
+    for (int v = 0; v < QB; v += 8) {
+        __m256 mo = _mm256_load_ps(m + v), mx = mo;
+        for (int j = 0; j < nkeys; j++) mx = _mm256_max_ps(_mm256_load_ps(St + (size_t)j * QB + v), mx);
+        __m256 sum = _mm256_setzero_ps();
+        for (int j = 0; j < nkeys; j++) {
+            float *s = St + (size_t)j * QB + v;
+            __m256 p = exp8(_mm256_sub_ps(_mm256_load_ps(s), mx));
+            _mm256_store_ps(s, p);
+            sum = _mm256_add_ps(sum, p);
+        }
+        __m256 al = exp8(_mm256_sub_ps(mo, mx));
+        _mm256_store_ps(l + v, _mm256_fmadd_ps(_mm256_load_ps(l + v), al, sum));
+        _mm256_store_ps(m + v, mx);
+        _mm256_store_ps(alpha + v, al);
+    }
+    /* Ot[d][:] = Ot[d][:]·alpha + Σ_j V[j][d]·St[j][:] */
+    for (int c = 0; c < QB; c += 16) {
+        const __m256 al0 = _mm256_load_ps(alpha + c), al1 = _mm256_load_ps(alpha + c + 8);
+        int d = 0;
+        for (; d + R <= hd; d += R) {
+            __m256 a[R][2];
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                const float *o = Ot + (size_t)(d + r) * QB + c;
+                a[r][0] = _mm256_mul_ps(_mm256_load_ps(o), al0);
+                a[r][1] = _mm256_mul_ps(_mm256_load_ps(o + 8), al1);
+            }
+            for (int j = 0; j < nkeys; j++) {
+                const float *p = St + (size_t)j * QB + c, *vr = V + (size_t)j * ldkv + d;
+                __m256 p0 = _mm256_load_ps(p), p1 = _mm256_load_ps(p + 8);
+#pragma GCC unroll 8
+                for (int r = 0; r < R; r++) {
+                    __m256 vb = _mm256_broadcast_ss(vr + r);
+                    a[r][0] = _mm256_fmadd_ps(vb, p0, a[r][0]);
+                    a[r][1] = _mm256_fmadd_ps(vb, p1, a[r][1]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                _mm256_store_ps(Ot + (size_t)(d + r) * QB + c, a[r][0]);
+                _mm256_store_ps(Ot + (size_t)(d + r) * QB + c + 8, a[r][1]);
+            }
+        }
+        for (; d < hd; d++) {
+            float *o = Ot + (size_t)d * QB + c;
+            __m256 a0 = _mm256_mul_ps(_mm256_load_ps(o), al0), a1 = _mm256_mul_ps(_mm256_load_ps(o + 8), al1);
+            for (int j = 0; j < nkeys; j++) {
+                const float *p = St + (size_t)j * QB + c;
+                __m256 vb = _mm256_broadcast_ss(V + (size_t)j * ldkv + d);
+                a0 = _mm256_fmadd_ps(vb, _mm256_load_ps(p), a0);
+                a1 = _mm256_fmadd_ps(vb, _mm256_load_ps(p + 8), a1);
+            }
+            _mm256_store_ps(o, a0);
+            _mm256_store_ps(o + 8, a1);
+        }
+    }
 }

@@ -21,6 +21,28 @@ void  kern_softmax_avx512(float *x, int n);
 void  kern_silu_mul_avx512(const float *g, const float *u, float *out, int n);
 void  kern_axpy_avx512(float a, const float *x, float *y, int n);
 void  kern_rope_avx512(float *x, const float *cs, const float *sn, int n_pairs);
+/* Blocked causal attention (kern_attn.c): one tile step for KERN_ATTN_QB queries against nkeys ≤
+ * KERN_ATTN_KB keys. Qt [hd][QB]: the queries, transposed and already scaled; K, V: nkeys rows of
+ * stride ldkv (hd used); key j is excluded for query i when j − i > off (off ≥ nkeys: none is).
+ * St [KB][QB] scratch; m, l [QB]: running maximum and sum of exp, updated; alpha [QB] scratch;
+ * Ot [hd][QB]: outputs (transposed, not yet divided by l), rescaled by exp(m_old − m_new) and
+ * accumulated. Every vector version computes what the portable one does, to float rounding. */
+#define KERN_ATTN_QB 64
+#define KERN_ATTN_KB 64
+typedef void (*kern_attn_tile_fn)(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                                  int off, float *St, float *m, float *l, float *alpha, float *Ot);
+void kern_attn_tile_portable(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                             int off, float *St, float *m, float *l, float *alpha, float *Ot);
+void kern_attn_tile_avx2(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                         int off, float *St, float *m, float *l, float *alpha, float *Ot);
+void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                           int off, float *St, float *m, float *l, float *alpha, float *Ot);
+/* C[M][N] = A[M][K]·W[N][K]ᵀ (+ C when beta1): kern_gemm_wt's AVX-512 version */
+void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const float *W, int ldw, int beta1,
+                         float *C, int ldc);
+/* the tile step of the kernel set in use */
+kern_attn_tile_fn kern_attn_tile_active(void);
+
 /* 12 FMA chains × (8 | 16) lanes for `iters` rounds; returns a sum so the loop is kept */
 float kern_fma_loop_avx2(long iters);
 float kern_fma_loop_avx512(long iters);

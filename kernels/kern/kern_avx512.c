@@ -195,9 +195,216 @@ void kern_rope_avx512(float *x, const float *cs, const float *sn, int n_pairs)
 float kern_fma_loop_avx512(long iters)
 {
     __m512 a[12], m = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+    /* unrolled so the 12 chains live in registers: a stack array would put a store and a reload
+     * (store-forwarding latency) into every chain and halve the measured peak */
+#pragma GCC unroll 12
     for (int k = 0; k < 12; k++) a[k] = _mm512_set1_ps((float)k);
-    for (long i = 0; i < iters; i++)
+    for (long i = 0; i < iters; i++) {
+#pragma GCC unroll 12
         for (int k = 0; k < 12; k++) a[k] = _mm512_fmadd_ps(a[k], m, b);
+    }
+#pragma GCC unroll 12
     for (int k = 1; k < 12; k++) a[0] = _mm512_add_ps(a[0], a[k]);
     return _mm512_reduce_add_ps(a[0]);
+}
+
+/* One tile of blocked causal attention (contract in kern_avx2.h): the 64 queries are 4 vectors, so
+ * the maximum, sum and rescale of the online softmax are lane-wise. Scores: 6 keys × 64 queries in
+ * 24 registers, one broadcast key element against 4 query vectors per step. Weights × values: the
+ * outputs transposed, 6 value columns × 64 queries in 24 registers. */
+void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
+                           int off, float *St, float *m, float *l, float *alpha, float *Ot)
+{
+    enum { QB = KERN_ATTN_QB, R = 6 };
+    int j = 0;
+    for (; j + R <= nkeys; j += R) {
+        const float *k = K + (size_t)j * ldkv;
+        __m512 a[R][4];
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) a[r][v] = _mm512_setzero_ps();
+        for (int d = 0; d < hd; d++) {
+            const float *q = Qt + (size_t)d * QB;
+            __m512 q0 = _mm512_load_ps(q), q1 = _mm512_load_ps(q + 16);
+            __m512 q2 = _mm512_load_ps(q + 32), q3 = _mm512_load_ps(q + 48);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                __m512 kb = _mm512_set1_ps(k[(size_t)r * ldkv + d]);
+                a[r][0] = _mm512_fmadd_ps(kb, q0, a[r][0]);
+                a[r][1] = _mm512_fmadd_ps(kb, q1, a[r][1]);
+                a[r][2] = _mm512_fmadd_ps(kb, q2, a[r][2]);
+                a[r][3] = _mm512_fmadd_ps(kb, q3, a[r][3]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) _mm512_store_ps(St + (size_t)(j + r) * QB + 16 * v, a[r][v]);
+    }
+    for (; j < nkeys; j++) {
+        const float *k = K + (size_t)j * ldkv;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < hd; d++) {
+            const float *q = Qt + (size_t)d * QB;
+            __m512 kb = _mm512_set1_ps(k[d]);
+            a0 = _mm512_fmadd_ps(kb, _mm512_load_ps(q), a0);
+            a1 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 16), a1);
+            a2 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 32), a2);
+            a3 = _mm512_fmadd_ps(kb, _mm512_load_ps(q + 48), a3);
+        }
+        float *s = St + (size_t)j * QB;
+        _mm512_store_ps(s, a0);
+        _mm512_store_ps(s + 16, a1);
+        _mm512_store_ps(s + 32, a2);
+        _mm512_store_ps(s + 48, a3);
+    }
+    /* causal mask: key j is out for query i < j − off */
+    const __m512 ninf = _mm512_set1_ps(-INFINITY);
+    for (j = off + 1 > 0 ? off + 1 : 0; j < nkeys; j++)
+        for (int v = 0; v < 4; v++) {
+            int c = j - off - 16 * v;
+            if (c <= 0) break;
+            __mmask16 mk = c >= 16 ? (__mmask16)0xffff : tail_mask(c);
+            float *s = St + (size_t)j * QB + 16 * v;
+            _mm512_store_ps(s, _mm512_mask_mov_ps(_mm512_load_ps(s), mk, ninf));
+        }
+    /* online softmax, lane-wise over the queries */
+    for (int v = 0; v < 4; v++) {
+        __m512 mo = _mm512_load_ps(m + 16 * v), mx = mo;
+        for (j = 0; j < nkeys; j++) mx = _mm512_max_ps(_mm512_load_ps(St + (size_t)j * QB + 16 * v), mx);
+        __m512 sum = _mm512_setzero_ps();
+        for (j = 0; j < nkeys; j++) {
+            float *s = St + (size_t)j * QB + 16 * v;
+            __m512 p = exp16(_mm512_sub_ps(_mm512_load_ps(s), mx));
+            _mm512_store_ps(s, p);
+            sum = _mm512_add_ps(sum, p);
+        }
+        __m512 al = exp16(_mm512_sub_ps(mo, mx));
+        _mm512_store_ps(l + 16 * v, _mm512_fmadd_ps(_mm512_load_ps(l + 16 * v), al, sum));
+        _mm512_store_ps(m + 16 * v, mx);
+        _mm512_store_ps(alpha + 16 * v, al);
+    }
+    /* Ot[d][:] = Ot[d][:]·alpha + Σ_j V[j][d]·St[j][:] */
+    const __m512 al0 = _mm512_load_ps(alpha), al1 = _mm512_load_ps(alpha + 16);
+    const __m512 al2 = _mm512_load_ps(alpha + 32), al3 = _mm512_load_ps(alpha + 48);
+    int d = 0;
+    for (; d + R <= hd; d += R) {
+        __m512 a[R][4];
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++) {
+            const float *o = Ot + (size_t)(d + r) * QB;
+            a[r][0] = _mm512_mul_ps(_mm512_load_ps(o), al0);
+            a[r][1] = _mm512_mul_ps(_mm512_load_ps(o + 16), al1);
+            a[r][2] = _mm512_mul_ps(_mm512_load_ps(o + 32), al2);
+            a[r][3] = _mm512_mul_ps(_mm512_load_ps(o + 48), al3);
+        }
+        for (j = 0; j < nkeys; j++) {
+            const float *p = St + (size_t)j * QB, *vr = V + (size_t)j * ldkv + d;
+            __m512 p0 = _mm512_load_ps(p), p1 = _mm512_load_ps(p + 16);
+            __m512 p2 = _mm512_load_ps(p + 32), p3 = _mm512_load_ps(p + 48);
+#pragma GCC unroll 8
+            for (int r = 0; r < R; r++) {
+                __m512 vb = _mm512_set1_ps(vr[r]);
+                a[r][0] = _mm512_fmadd_ps(vb, p0, a[r][0]);
+                a[r][1] = _mm512_fmadd_ps(vb, p1, a[r][1]);
+                a[r][2] = _mm512_fmadd_ps(vb, p2, a[r][2]);
+                a[r][3] = _mm512_fmadd_ps(vb, p3, a[r][3]);
+            }
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; v++) _mm512_store_ps(Ot + (size_t)(d + r) * QB + 16 * v, a[r][v]);
+    }
+    for (; d < hd; d++) {
+        float *o = Ot + (size_t)d * QB;
+        __m512 a0 = _mm512_mul_ps(_mm512_load_ps(o), al0), a1 = _mm512_mul_ps(_mm512_load_ps(o + 16), al1);
+        __m512 a2 = _mm512_mul_ps(_mm512_load_ps(o + 32), al2), a3 = _mm512_mul_ps(_mm512_load_ps(o + 48), al3);
+        for (j = 0; j < nkeys; j++) {
+            const float *p = St + (size_t)j * QB;
+            __m512 vb = _mm512_set1_ps(V[(size_t)j * ldkv + d]);
+            a0 = _mm512_fmadd_ps(vb, _mm512_load_ps(p), a0);
+            a1 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 16), a1);
+            a2 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 32), a2);
+            a3 = _mm512_fmadd_ps(vb, _mm512_load_ps(p + 48), a3);
+        }
+        _mm512_store_ps(o, a0);
+        _mm512_store_ps(o + 16, a1);
+        _mm512_store_ps(o + 32, a2);
+        _mm512_store_ps(o + 48, a3);
+    }
+}
+
+/* --- C = A·Wᵀ (+ C): packed panels of 32 columns, 12 × 32 register tiles -------------------------- */
+enum { GW_NR = 32, GW_MR = 12, GW_KC = 256, GW_MC = 192 };
+
+/* Bp[k][j] = W[n0 + j][k0 + k] for k < kc, j < 32 (zero past N): one panel, k-major */
+static void gw_pack(const float *W, int ldw, int n0, int nc, int k0, int kc, float *Bp)
+{
+    for (int j = 0; j < GW_NR; j++) {
+        if (j < nc) {
+            const float *w = W + (size_t)(n0 + j) * ldw + k0;
+            for (int k = 0; k < kc; k++) Bp[k * GW_NR + j] = w[k];
+        } else {
+            for (int k = 0; k < kc; k++) Bp[k * GW_NR + j] = 0.0f;
+        }
+    }
+}
+
+/* R rows × 32 columns over kc: C = (acc? C : 0) + A·Bp; columns past nc are neither read nor written */
+static inline __attribute__((always_inline)) void gw_tile(const int R, const float *A, int lda, const float *Bp,
+                                                          int kc, float *C, int ldc, int acc, __mmask16 m0,
+                                                          __mmask16 m1)
+{
+    __m512 c[GW_MR][2];
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_load_ps(Bp + k * GW_NR), b1 = _mm512_load_ps(Bp + k * GW_NR + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < R; r++) {
+            __m512 a = _mm512_set1_ps(A[(size_t)r * lda + k]);
+            c[r][0] = _mm512_fmadd_ps(a, b0, c[r][0]);
+            c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
+        }
+    }
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+        float *cr = C + (size_t)r * ldc;
+        if (acc) {
+            c[r][0] = _mm512_add_ps(c[r][0], _mm512_maskz_loadu_ps(m0, cr));
+            c[r][1] = _mm512_add_ps(c[r][1], _mm512_maskz_loadu_ps(m1, cr + 16));
+        }
+        _mm512_mask_storeu_ps(cr, m0, c[r][0]);
+        _mm512_mask_storeu_ps(cr + 16, m1, c[r][1]);
+    }
+}
+
+void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const float *W, int ldw, int beta1,
+                         float *C, int ldc)
+{
+    float Bp[GW_KC * GW_NR] __attribute__((aligned(64)));
+    for (int k0 = 0; k0 < K; k0 += GW_KC) {
+        int kc = K - k0 < GW_KC ? K - k0 : GW_KC;
+        int acc = beta1 || k0 > 0;
+        for (int i0 = 0; i0 < M; i0 += GW_MC) {
+            int mc = M - i0 < GW_MC ? M - i0 : GW_MC;
+            for (int n0 = 0; n0 < N; n0 += GW_NR) {
+                int nc = N - n0 < GW_NR ? N - n0 : GW_NR;
+                __mmask16 m0 = nc >= 16 ? (__mmask16)0xffff : tail_mask(nc);
+                __mmask16 m1 = nc >= 32 ? (__mmask16)0xffff : nc > 16 ? tail_mask(nc - 16) : 0;
+                gw_pack(W, ldw, n0, nc, k0, kc, Bp);
+                const float *a = A + (size_t)i0 * lda + k0;
+                float *c = C + (size_t)i0 * ldc + n0;
+                int i = 0;
+                for (; i + GW_MR <= mc; i += GW_MR)
+                    gw_tile(GW_MR, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+                for (; i + 4 <= mc; i += 4)
+                    gw_tile(4, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+                for (; i < mc; i++)
+                    gw_tile(1, a + (size_t)i * lda, lda, Bp, kc, c + (size_t)i * ldc, ldc, acc, m0, m1);
+            }
+        }
+    }
 }

@@ -163,6 +163,7 @@ typedef struct model_ctx {
     float *ffn;                /* [n_batch][2·n_ff] gate|up, then silu(gate)·up in the first half */
     float *scores;             /* [n_threads][ATT_BLOCK][n_ctx] attention rows */
     float *hloc;               /* [n_threads][d_model] per-thread normalised row (decode) */
+    float *att_tile;           /* [n_threads][kern_attn_scratch(head_dim)] blocked-attention scratch */
     size_t bytes;              /* everything model_ctx_init allocated */
     size_t kv_bytes;           /* the KV cache (and pre-RoPE keys) alone */
     int    decode_serial;      /* single-token calls run on the calling thread */

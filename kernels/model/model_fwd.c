@@ -10,6 +10,7 @@
 #include "kern_rope.h"
 
 #define ATT_BLOCK 64     /* query rows per attention work item */
+#define ATT_TILED_MIN 16 /* query rows from which an item runs the blocked kernel (kern_attn_causal) */
 
 void model_ctx_params_default(const model *m, model_ctx_params *cp)
 {
@@ -70,6 +71,7 @@ void model_ctx_free(model_ctx *c)
     free(c->k_cache); free(c->v_cache); free(c->k_raw);
     free(c->logits);
     free(c->x); free(c->h); free(c->qkv); free(c->att); free(c->ffn); free(c->scores); free(c->hloc);
+    free(c->att_tile);
     free(c->hist_part);
     memset(c, 0, sizeof *c);
 }
@@ -112,7 +114,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     /* what it will take, before taking it */
     size_t need = model_kv_bytes(hp, N, cp->kv_mode) + 2 * (size_t)N * n_pairs_max * 4 +
                   (cp->logits_all ? (size_t)N : 1) * hp->n_vocab * 4 +
-                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d) * 4;
+                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d + kern_attn_scratch(hp->head_dim)) * 4;
     size_t limit = cp->mem_limit;
     if (!limit) limit = model_mem_limit_default();   /* physical memory and the cgroup's limit */
     if (need > limit)
@@ -135,9 +137,11 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     c->ffn = alloc_f((size_t)B * 2 * ff, &tot);
     c->scores = alloc_f((size_t)nt * ATT_BLOCK * N, &tot);
     c->hloc = alloc_f((size_t)nt * 2 * d, &tot);
+    c->att_tile = alloc_f((size_t)nt * kern_attn_scratch(hp->head_dim), &tot);
     c->bytes = tot;
     if (!c->k_cache || !c->v_cache || (cp->kv_mode == MODEL_KV_REROTATE && !c->k_raw) || !c->rope_cos ||
-        !c->rope_sin || !c->logits || !c->x || !c->h || !c->qkv || !c->att || !c->ffn || !c->scores || !c->hloc) {
+        !c->rope_sin || !c->logits || !c->x || !c->h || !c->qkv || !c->att || !c->ffn || !c->scores || !c->hloc ||
+        !c->att_tile) {
         model_ctx_free(c);
         return rope_fail(err, "out of memory allocating a context of %d tokens (%.1f MiB)", N, tot / 1048576.0);
     }
@@ -316,7 +320,7 @@ static void task_pre_rows(void *a_, int ith, int nth)
     kern_split(f->T, ith, nth, 1, &lo, &hi);
     if (lo >= hi) return;
     for (int t = lo; t < hi; t++) kern_rmsnorm(c->x + (size_t)t * d, L->attn_norm, c->h + (size_t)t * d, d, hp->norm_eps);
-    kern_gemm(1, hi - lo, qkvd, d, 1.0f, c->h + (size_t)lo * d, d, L->wqkv, d, 0.0f, c->qkv + (size_t)lo * qkvd, qkvd);
+    kern_gemm_wt(hi - lo, qkvd, d, c->h + (size_t)lo * d, d, L->wqkv, d, 0.0f, c->qkv + (size_t)lo * qkvd, qkvd);
     for (int t = lo; t < hi; t++) finish_qkv_row(f, t, 0, qkvd);
 }
 
@@ -355,6 +359,13 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
     if (c->hist_part) {
         size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
         hist = c->hist_part + ((tid * hp->n_layer + f->layer) * hp->n_head + h) * (size_t)c->cp.n_ctx;
+    }
+    if (bq >= ATT_TILED_MIN && !hist) {
+        /* blocked and exact: tiles of keys with a running softmax; the thread's slab of S is unused */
+        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
+        kern_attn_causal(q, qkvd, Kg, Vg, kvd, out, qd, bq, f->p0 + t0, hd, scale,
+                         c->att_tile + tid * kern_attn_scratch(hd));
+        return;
     }
     if (bq <= 2) {
         for (int r = 0; r < bq; r++) {
@@ -473,11 +484,11 @@ static void task_post_rows(void *a_, int ith, int nth)
     if (lo >= hi) return;
     int n = hi - lo;
     float *x = c->x + (size_t)lo * d, *h = c->h + (size_t)lo * d, *g = c->ffn + (size_t)lo * 2 * ff;
-    kern_gemm(1, n, d, qd, 1.0f, c->att + (size_t)lo * qd, qd, L->wo, qd, 1.0f, x, d);
+    kern_gemm_wt(n, d, qd, c->att + (size_t)lo * qd, qd, L->wo, qd, 1.0f, x, d);
     for (int t = 0; t < n; t++) kern_rmsnorm(x + (size_t)t * d, L->ffn_norm, h + (size_t)t * d, d, hp->norm_eps);
-    kern_gemm(1, n, 2 * ff, d, 1.0f, h, d, L->w_gu, d, 0.0f, g, 2 * ff);
+    kern_gemm_wt(n, 2 * ff, d, h, d, L->w_gu, d, 0.0f, g, 2 * ff);
     for (int t = 0; t < n; t++) kern_silu_mul(g + (size_t)t * 2 * ff, g + (size_t)t * 2 * ff + ff, g + (size_t)t * 2 * ff, ff);
-    kern_gemm(1, n, d, ff, 1.0f, g, 2 * ff, L->w_down, ff, 1.0f, x, d);
+    kern_gemm_wt(n, d, ff, g, 2 * ff, L->w_down, ff, 1.0f, x, d);
 }
 
 /* Decode: x[r] += Wo[r]·att for my rows r. */
@@ -551,8 +562,8 @@ static void task_out(void *a_, int ith, int nth)
     if (lo >= hi) return;
     for (int t = lo; t < hi; t++)
         kern_rmsnorm(c->x + (size_t)(f->out_lo + t) * d, m->out_norm, c->h + (size_t)(f->out_lo + t) * d, d, m->hp.norm_eps);
-    kern_gemm(1, hi - lo, V, d, 1.0f, c->h + (size_t)(f->out_lo + lo) * d, d, m->output, d, 0.0f,
-              c->logits + (size_t)(f->out_row0 + lo) * V, V);
+    kern_gemm_wt(hi - lo, V, d, c->h + (size_t)(f->out_lo + lo) * d, d, m->output, d, 0.0f,
+                 c->logits + (size_t)(f->out_row0 + lo) * V, V);
 }
 
 static void forward_block(model_ctx *c, const int *tokens, int T, int out_lo, int out_hi, int out_row0)

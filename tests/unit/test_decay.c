@@ -216,7 +216,9 @@ static void position_blind(void)
             CHECK(fabs(S[0]) > 1e-3);
             double worst = 0;
             for (int D = 1; D < N; D++) worst = fmax(worst, fabs(S[D] - S[0]));
-            CHECK_NEAR(worst, 0, 1e-6 * fabs(S[0]));
+            /* float rounding of layers ≥ 1 differs by position (attention over m + 1 equal values) and
+             * reaches ~1e-5 of S(0) with either product kernel; a position-aware S moves by O(1) */
+            CHECK_NEAR(worst, 0, 1e-4 * fabs(S[0]));
             /* uniform attention: query m gives 1/(m+1) to each key, so W(Δ) = mean of 1/(m+1), m ≥ Δ */
             for (int D = 0; D < N; D += 33) {
                 double w = 0;
