@@ -19,6 +19,14 @@ char *gguf_sanitize(char *dst, size_t size, const char *src, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char b = s[i];
         size_t k = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;   /* bytes in this UTF-8 sequence */
+        int bad_seq = b >= 0x80 && b < 0xc0;   /* a continuation byte with no lead: C1 on 8-bit terminals */
+        for (size_t j = 1; j < k && i + j < len; j++)
+            bad_seq |= (s[i + j] & 0xc0) != 0x80;   /* a lead byte whose sequence is cut by another byte */
+        if (bad_seq) {
+            if (o + 1 >= size) break;
+            dst[o++] = '?';
+            continue;                  /* only the offending byte goes; what follows is read afresh */
+        }
         if (b < 0x20 || b == 0x7f || (b == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)) {
             b = '?';               /* C0 controls, DEL, and U+0080..U+009F (C1: CSI, OSC, ...) */
             i += k - 1;

@@ -66,6 +66,11 @@ int main(void)
     CHECK_STR(gguf_sanitize(buf, sizeof buf, "a\x1b[2Jb\x7f", 7), "a?[2Jb?");
     CHECK_STR(gguf_sanitize(buf, sizeof buf, "x\xc2\x9b" "1m", 5), "x?1m");
     CHECK_STR(gguf_sanitize(buf, sizeof buf, "\xe2\x96\x81word", 7), "\xe2\x96\x81word");
+    /* a lead byte whose sequence is cut by a control or ASCII byte, and a continuation byte alone: the
+     * offending byte becomes '?', the rest is read afresh (the control is then caught on its own) */
+    CHECK_STR(gguf_sanitize(buf, sizeof buf, "a\xc3\x1b[2J", 6), "a??[2J");
+    CHECK_STR(gguf_sanitize(buf, sizeof buf, "a\xe2\x96" "b", 4), "a??b");
+    CHECK_STR(gguf_sanitize(buf, sizeof buf, "\x9b" "1m", 3), "?1m");
     CHECK_STR(gguf_sanitize(buf, sizeof buf, "ab\0cd", 5), "ab?cd");
     CHECK_STR(gguf_sanitize(buf, 4, "ab\xe2\x96\x81", 5), "ab");     /* never cut inside a sequence */
     CHECK_INT(gguf_ident_ok("blk.0.attn_q.weight", 19), 1);

@@ -100,12 +100,14 @@ static void check_shared(const live_result *r, const rope_params *p, const int *
     double *loss = malloc(sizeof(double) * (size_t)n);
     eval_ppl_opts o1 = { 1, EVAL_SCORE_ALL, 0 }, o512 = { 1, EVAL_SCORE_ALL, 512 };
     CHECK(eval_ppl(&c, tok, n_tok, n, &o1, &one, loss, NULL, NULL, &err) == 0);
-    CHECK(m->slot[0].ppl_sL == one.ppl);           /* the same forward, the same sums: equal bits */
+    /* the same forward and sums; the panel's threads split attention rows differently, and items of 16+
+     * rows take the tiled kernel's summation order (kern_attn_causal): equal to float rounding */
+    CHECK_REL(m->slot[0].ppl_sL, one.ppl, 1e-6);
     int same_loss = 1;
-    for (int i = 0; i < n - 1; i++) same_loss &= m->slot[0].loss[i] == loss[i];
+    for (int i = 0; i < n - 1; i++) same_loss &= fabs(m->slot[0].loss[i] - loss[i]) < 1e-4;
     CHECK(same_loss);
     CHECK(eval_ppl_blocks(&c, tok, n_tok, n, &o512, &blocks, NULL, NULL, NULL, &err) == 0);
-    CHECK_REL(m->slot[0].ppl_sL, blocks.ppl, 1e-9);
+    CHECK_REL(m->slot[0].ppl_sL, blocks.ppl, 1e-6);
     /* attention: a capture of its own */
     eval_decay d;
     CHECK(eval_decay_init(&d, &mdl, n, 0, 0, 1, &err) == 0);
