@@ -432,10 +432,10 @@ static int stage_ppl(live_job *j, int at_sL, worker_progress_fn fn, void *fctx, 
     live_src *s = j->src;
     live_result *r = j->res;
     plot_model *m = &r->pm;
-    int ctx = at_sL ? m->sL : m->L, todo = 0, done = 0;
+    int ctx = at_sL ? m->sL : m->L, n_want = 0, done = 0;
     for (int k = 0; k < PLOT_MODEL_SLOTS; k++)
-        todo += m->slot[k].used && (at_sL ? m->slot[k].stamp_sL : m->slot[k].stamp_L) != j->stamp;
-    if (!todo) return 0;
+        n_want += m->slot[k].used && (at_sL ? m->slot[k].stamp_sL : m->slot[k].stamp_L) != j->stamp;
+    if (!n_want) return 0;
     if (s->n_tok < (long)ctx)
         return rope_fail(err, "the passage has %ld tokens; a window of %d needs more (--text FILE)", s->n_tok, ctx);
     /* at s·L the current method goes last, so its window stays in the cache for its continuation */
@@ -449,7 +449,7 @@ static int stage_ppl(live_job *j, int at_sL, worker_progress_fn fn, void *fctx, 
         eval_ppl_result pr;
         char what[96];
         snprintf(what, sizeof what, "%s for %s", live_stage_name(at_sL), rope_method_get(sl->method)->name);
-        prog pg = { fn, fctx, (double)done / todo, (double)(done + 1) / todo, what };
+        prog pg = { fn, fctx, (double)done / n_want, (double)(done + 1) / n_want, what };
         if (at_sL) {
             loss = malloc(sizeof *loss * (size_t)(ctx > 1 ? ctx - 1 : 1));
             if (!loss) return rope_fail(err, "out of memory for the loss curve");
@@ -683,9 +683,9 @@ static int stage_ppl2(live_job *j, worker_progress_fn fn, void *fctx, rope_error
     live_result *r = j->res;
     plot_model *m = &r->pm;
     if (j->o.want_2sL != j->stamp) return 0;
-    int ctx = 2 * m->sL, todo = 0, done = 0;
-    for (int k = 0; k < PLOT_MODEL_SLOTS; k++) todo += m->slot[k].used && m->slot[k].stamp_2sL != j->stamp;
-    if (!todo) return 0;
+    int ctx = 2 * m->sL, n_want = 0, done = 0;
+    for (int k = 0; k < PLOT_MODEL_SLOTS; k++) n_want += m->slot[k].used && m->slot[k].stamp_2sL != j->stamp;
+    if (!n_want) return 0;
     if (s->n_tok < (long)ctx) {
         snprintf(m->note_2sL, sizeof m->note_2sL, "the passage has %ld tokens; 2·s·L = %d needs more (--text FILE)",
                  s->n_tok, ctx);
@@ -711,7 +711,7 @@ static int stage_ppl2(live_job *j, worker_progress_fn fn, void *fctx, rope_error
         eval_ppl_result pr;
         char what[96];
         snprintf(what, sizeof what, "%s for %s", live_stage_name(5), rope_method_get(sl->method)->name);
-        prog pg = { fn, fctx, (double)done / todo, (double)(done + 1) / todo, what };
+        prog pg = { fn, fctx, (double)done / n_want, (double)(done + 1) / n_want, what };
         if (model_ctx_set_rope(&c, &q, err) ||
             eval_ppl_blocks(&c, s->tok, s->n_tok, ctx, &po, &pr, NULL, prog_cb, &pg, err)) {
             rc = -1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rope_config.h"
+#include "rope_lint_sink.h"
 #include "rope_reason.h"
 
 /* Scaling-dict keys some loader reads: an unknown key is compared with these for a suggestion. */
@@ -20,16 +21,13 @@ typedef struct linter {
     const rope_config *c;
     const rope_params *p;
     const rope_table  *t;       /* HF-flavor table of p (dynamic YaRN at its factor); NULL if invalid */
-    rope_lint_item    *items;
-    int max, n;
-    rope_lint_item scratch;     /* where rules beyond max write */
+    rope_lint_sink out;
 } linter;
 
-/* source: the public reference for the rule (a paper's arXiv id, a library file, a public issue). */
-static rope_lint_item *fire(linter *L, const char *rule, rope_lint_level level, const char *source)
+rope_lint_item *rope_lint_fire(rope_lint_sink *s, const char *rule, rope_lint_level level, const char *source)
 {
-    rope_lint_item *it = L->n < L->max ? &L->items[L->n] : &L->scratch;
-    L->n++;
+    rope_lint_item *it = s->n < s->max ? &s->items[s->n] : &s->scratch;
+    s->n++;
     memset(it, 0, sizeof *it);
     it->rule = rule;
     it->level = level;
@@ -37,17 +35,18 @@ static rope_lint_item *fire(linter *L, const char *rule, rope_lint_level level, 
     return it;
 }
 
-static void set_text(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_text(char *dst, size_t n, const char *fmt, ...)
+void rope_lint_text(char *dst, size_t n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(dst, n, fmt, ap); /* a line longer than the item is cut (tests keep them shorter) */
+    vsnprintf(dst, n, fmt, ap);
     va_end(ap);
 }
 
-#define WHAT(it, ...) set_text((it)->what, sizeof (it)->what, __VA_ARGS__)
-#define FIX(it, ...)  set_text((it)->fix, sizeof (it)->fix, __VA_ARGS__)
+static rope_lint_item *fire(linter *L, const char *rule, rope_lint_level level, const char *source)
+{
+    return rope_lint_fire(&L->out, rule, level, source);
+}
 
 static int reads_orig(rope_method m)
 {
@@ -584,8 +583,8 @@ int rope_lint(const rope_config *c, rope_lint_item *items, int max)
     memset(&L, 0, sizeof L);
     L.c = c;
     L.p = &c->params;
-    L.items = items;
-    L.max = items ? max : 0;
+    L.out.items = items;
+    L.out.max = items ? max : 0;
     rope_params hp = c->params;
     hp.flavor = ROPE_FLAVOR_HF;
     if (hp.method == ROPE_DYNAMIC_YARN)
@@ -614,7 +613,7 @@ int rope_lint(const rope_config *c, rope_lint_item *items, int max)
         rule_dynamic(&L);
         rule_static_yarn(&L);
     }
-    L.n = rope_lint_engines(c, items, L.max, L.n);
+    L.out.n = rope_lint_engines(c, items, L.out.max, L.out.n);
     free(t);
-    return L.n;
+    return L.out.n;
 }

@@ -2,42 +2,21 @@
  * (transformers, vLLM, llama.cpp, exllamav3) that a config triggers: each names the engines, gives this
  * config's numbers and cites the public report. `ropescope parity` shows the same side by side. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "rope_config.h"
+#include "rope_lint_sink.h"
 
 typedef struct elint {
     const rope_config *c;
     const rope_params *p;
-    rope_lint_item *items;
-    int max, n;
-    rope_lint_item scratch; /* where rules beyond max write */
+    rope_lint_sink out;
 } elint;
 
-/* source: the public reference for the rule (a library file, a public issue or PR), as rope_lint.c's. */
 static rope_lint_item *fire(elint *L, const char *rule, rope_lint_level level, const char *source)
 {
-    rope_lint_item *it = L->n < L->max ? &L->items[L->n] : &L->scratch;
-    L->n++;
-    memset(it, 0, sizeof *it);
-    it->rule = rule;
-    it->level = level;
-    it->source = source;
-    return it;
+    return rope_lint_fire(&L->out, rule, level, source);
 }
-
-static void text(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void text(char *dst, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, n, fmt, ap);
-    va_end(ap);
-}
-
-#define WHAT(it, ...) text((it)->what, sizeof (it)->what, __VA_ARGS__)
-#define FIX(it, ...)  text((it)->fix, sizeof (it)->fix, __VA_ARGS__)
 
 /* The YaRN magnitude transformers resolves (attention_factor > mscale pair > 0.1 ln s + 1). */
 static double hf_magnitude(const rope_params *p)
@@ -171,9 +150,9 @@ int rope_lint_engines(const rope_config *c, rope_lint_item *items, int max, int 
     memset(&L, 0, sizeof L);
     L.c = c;
     L.p = &c->params;
-    L.items = items;
-    L.max = items ? max : 0;
-    L.n = n;
+    L.out.items = items;
+    L.out.max = items ? max : 0;
+    L.out.n = n;
     rule_yarn_magnitude(&L);
     rule_exllamav3(&L);
     rule_vllm_beta_zero(&L);
@@ -181,5 +160,5 @@ int rope_lint_engines(const rope_config *c, rope_lint_item *items, int max, int 
     rule_longrope_magnitude(&L);
     rule_llama4_temperature(&L);
     rule_not_modelled(&L);
-    return L.n;
+    return L.out.n;
 }
