@@ -72,7 +72,9 @@ static void help(int finetune)
            "  --recall-form F    spans: copied spans as above | double: passages of 4..dmax symbols, each\n"
            "                     written twice (repeated random tokens; distinct up to 128, so every\n"
            "                     one-symbol match is reliable; longer ones drawn independently) | mixed:\n"
-           "                     double, half the passages in printable ASCII (letters, digits) [spans]\n"
+           "                     double, half the passages in printable ASCII (letters, digits) |\n"
+           "                     alphabets: a quarter each in high bytes, printable ASCII, digits 0-9 and\n"
+           "                     letters a-z (over 10 or 26 symbols a copy needs a 2-3 symbol match) [spans]\n"
            "  --copy-weight X    loss weight of bytes predictable by copying (recall spans) [1]\n"
            "  --answer-weight X  loss weight of a passkey episode's answer digits [1]\n"
            "  --lr-schedule S    cosine | constant (after the warm-up) [cosine]\n"
@@ -120,7 +122,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         FLAG_STR("--gate", &o->gate),
         FLAG_CHOICE("--lr-schedule", &o->lr_schedule, "cosine|constant"),
         FLAG_INT("--recall-dmax", &o->recall_dmax, 0, 1 << 20),
-        FLAG_CHOICE("--recall-form", &o->recall_form, "spans|double|mixed"),
+        FLAG_CHOICE("--recall-form", &o->recall_form, "spans|double|mixed|alphabets"),
         FLAG_LONG("--probe-every", &o->probe_every, 0, 1 << 30),
         FLAG_DBL("--recall-frac", &o->recall, 0, 1),
         FLAG_DBL("--copy-weight", &o->copy_weight, 0, 1e6),
@@ -285,7 +287,7 @@ static void log_changes(const char *cmd, const train_config *a, const train_conf
     CH_D(mix.repeat, "repeat-frac");
     CH_D(mix.recall, "recall-frac");
     CH_D(mix.recall_dmax, "recall-dmax");
-    static const char *const forms[] = { "spans", "double", "mixed" };
+    static const char *const forms[] = { "spans", "double", "mixed", "alphabets" };
     if (a->mix.recall_form != b->mix.recall_form)
         fprintf(stderr, "%s: resume changes recall-form %s -> %s\n", cmd, forms[a->mix.recall_form],
                 forms[b->mix.recall_form]);
@@ -376,8 +378,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->repeat_steps = o.repeat_warmup;
     cfg->mix.recall = o.recall;
     cfg->mix.recall_dmax = o.recall_dmax;
-    cfg->mix.recall_form = o.recall_form == 2 ? CORPUS_RECALL_MIXED : o.recall_form == 1 ? CORPUS_RECALL_DOUBLE
-                                                                        : CORPUS_RECALL_SPANS;
+    cfg->mix.recall_form = o.recall_form; /* the choice list is in the order of the CORPUS_RECALL_ constants */
     cfg->kind_weight[CORPUS_TOK_COPY] = (float)o.copy_weight;
     cfg->kind_weight[CORPUS_TOK_ANSWER] = (float)o.answer_weight;
     cfg->opt.constant = o.lr_schedule == 1;

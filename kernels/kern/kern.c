@@ -81,16 +81,18 @@ typedef struct {
     void (*axpy)(float, const float *, float *, int);
     void (*rope)(float *, const float *, const float *, int);
     kern_attn_tile_fn attn_tile;
+    kern_attn_band_fn attn_band;
 } kern_impl;
 
 static const kern_impl impls[3] = {
     [KERN_ISA_PORTABLE] = { k_dot, k_matvec, k_matvec_t, k_exp, k_softmax, k_silu_mul, k_axpy, k_rope,
-                               kern_attn_tile_portable },
+                               kern_attn_tile_portable, kern_attn_band_portable },
     [KERN_ISA_AVX2] = { kern_dot_avx2, kern_matvec_avx2, kern_matvec_t_avx2, kern_exp_avx2, kern_softmax_avx2,
-                        kern_silu_mul_avx2, kern_axpy_avx2, kern_rope_avx2, kern_attn_tile_avx2 },
+                        kern_silu_mul_avx2, kern_axpy_avx2, kern_rope_avx2, kern_attn_tile_avx2,
+                        kern_attn_band_avx2 },
     [KERN_ISA_AVX512] = { kern_dot_avx512, kern_matvec_avx512, kern_matvec_t_avx512, kern_exp_avx512,
                           kern_softmax_avx512, kern_silu_mul_avx512, kern_axpy_avx512, kern_rope_avx512,
-                          kern_attn_tile_avx512 },
+                          kern_attn_tile_avx512, kern_attn_band_avx512 },
 };
 
 static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
@@ -186,6 +188,7 @@ void kern_scale(float a, float *y, int n)
 void kern_rope(float *x, const float *cs, const float *sn, int n_pairs) { K()->rope(x, cs, sn, n_pairs); }
 
 kern_attn_tile_fn kern_attn_tile_active(void) { return K()->attn_tile; }
+kern_attn_band_fn kern_attn_band_active(void) { return K()->attn_band; }
 
 void kern_gemm(int transB, int M, int N, int K, float alpha, const float *A, int lda,
                const float *B, int ldb, float beta, float *C, int ldc)

@@ -65,10 +65,13 @@ void  kern_rope(float *x, const float *cs, const float *sn, int n_pairs);
  *   O[r] = Σ_j w_rj V[j],  w_r = softmax_j(scale · Q[r]·K[j]).
  * Q [nq][ldq], K and V [q_pos0 + nq][ldkv], O [nq][ldo], each row's first hd floats used.
  * scratch: kern_attn_scratch(hd) floats, 64-byte aligned, owned by the calling thread. Agrees with
- * the plain loop (scores, softmax, weighted sum) to float rounding. */
+ * the plain loop (scores, softmax, weighted sum) to float rounding.
+ * w_hist (NULL: none) [q_pos0 + nq]: receives, for every query r and visible key j, w_rj added at
+ * the distance q_pos0 + r − j (so each query adds 1 in all). It costs a second sweep of scores and
+ * exponentials per block (no second weights × values): about half the attention again. */
 size_t kern_attn_scratch(int hd);
 void  kern_attn_causal(const float *Q, int ldq, const float *K, const float *V, int ldkv, float *O, int ldo,
-                       int nq, int q_pos0, int hd, float scale, float *scratch);
+                       int nq, int q_pos0, int hd, float scale, float *scratch, double *w_hist);
 
 /* C[M][N] = alpha · A[M][K] · op(B) + beta · C. transB = 1: B is [N][K] (ldb ≥ K), i.e. C = A·Bᵀ;
  * transB = 0: B is [K][N]. */

@@ -4,6 +4,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include "kern_avx2.h"
+#include "kern_attn_band.h"
 
 static inline float hsum(__m256 v)
 {
@@ -270,6 +271,7 @@ void kern_attn_tile_avx2(const float *Qt, int hd, const float *K, const float *V
         _mm256_store_ps(m + v, mx);
         _mm256_store_ps(alpha + v, al);
     }
+    if (!V) return;                             /* weights only */
     /* Ot[d][:] = Ot[d][:]·alpha + Σ_j V[j][d]·St[j][:] */
     for (int c = 0; c < QB; c += 16) {
         const __m256 al0 = _mm256_load_ps(alpha + c), al1 = _mm256_load_ps(alpha + c + 8);
@@ -312,3 +314,5 @@ void kern_attn_tile_avx2(const float *Qt, int hd, const float *K, const float *V
         }
     }
 }
+
+void kern_attn_band_avx2(const float *St, int nkeys, float *band) { kern_attn_band_body(St, nkeys, band); }

@@ -26,7 +26,8 @@ void  kern_rope_avx512(float *x, const float *cs, const float *sn, int n_pairs);
  * stride ldkv (hd used); key j is excluded for query i when j − i > off (off ≥ nkeys: none is).
  * St [KB][QB] scratch; m, l [QB]: running maximum and sum of exp, updated; alpha [QB] scratch;
  * Ot [hd][QB]: outputs (transposed, not yet divided by l), rescaled by exp(m_old − m_new) and
- * accumulated. Every vector version computes what the portable one does, to float rounding. */
+ * accumulated; V = NULL: weights only (St receives the weights exp(s − m_new), m, l and alpha update,
+ * Ot is not touched). Every vector version computes what the portable one does, to float rounding. */
 #define KERN_ATTN_QB 64
 #define KERN_ATTN_KB 64
 typedef void (*kern_attn_tile_fn)(const float *Qt, int hd, const float *K, const float *V, int ldkv, int nkeys,
@@ -42,6 +43,12 @@ void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const flo
                          float *C, int ldc);
 /* the tile step of the kernel set in use */
 kern_attn_tile_fn kern_attn_tile_active(void);
+/* A tile's weights summed along its diagonals (contract in kern_attn_band.h), per kernel set. */
+typedef void (*kern_attn_band_fn)(const float *St, int nkeys, float *band);
+void kern_attn_band_portable(const float *St, int nkeys, float *band);
+void kern_attn_band_avx2(const float *St, int nkeys, float *band);
+void kern_attn_band_avx512(const float *St, int nkeys, float *band);
+kern_attn_band_fn kern_attn_band_active(void);
 
 /* 12 FMA chains × (8 | 16) lanes for `iters` rounds; returns a sum so the loop is kept */
 float kern_fma_loop_avx2(long iters);

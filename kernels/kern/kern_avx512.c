@@ -5,6 +5,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include "kern_avx2.h"
+#include "kern_attn_band.h"
 
 static inline __mmask16 tail_mask(int k) { return (__mmask16)((1u << k) - 1u); }   /* k < 16 */
 
@@ -285,6 +286,7 @@ void kern_attn_tile_avx512(const float *Qt, int hd, const float *K, const float 
         _mm512_store_ps(m + 16 * v, mx);
         _mm512_store_ps(alpha + 16 * v, al);
     }
+    if (!V) return;                             /* weights only */
     /* Ot[d][:] = Ot[d][:]·alpha + Σ_j V[j][d]·St[j][:] */
     const __m512 al0 = _mm512_load_ps(alpha), al1 = _mm512_load_ps(alpha + 16);
     const __m512 al2 = _mm512_load_ps(alpha + 32), al3 = _mm512_load_ps(alpha + 48);
@@ -408,3 +410,5 @@ void kern_gemm_wt_avx512(int M, int N, int K, const float *A, int lda, const flo
         }
     }
 }
+
+void kern_attn_band_avx512(const float *St, int nkeys, float *band) { kern_attn_band_body(St, nkeys, band); }

@@ -360,11 +360,11 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
         size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
         hist = c->hist_part + ((tid * hp->n_layer + f->layer) * hp->n_head + h) * (size_t)c->cp.n_ctx;
     }
-    if (bq >= ATT_TILED_MIN && !hist) {
+    if (bq >= ATT_TILED_MIN) {
         /* blocked and exact: tiles of keys with a running softmax; the thread's slab of S is unused */
         size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
         kern_attn_causal(q, qkvd, Kg, Vg, kvd, out, qd, bq, f->p0 + t0, hd, scale,
-                         c->att_tile + tid * kern_attn_scratch(hd));
+                         c->att_tile + tid * kern_attn_scratch(hd), hist);
         return;
     }
     if (bq <= 2) {

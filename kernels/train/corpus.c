@@ -499,7 +499,16 @@ static void double_passage(uint8_t *out, uint8_t *kind, int len, int *at, int d,
     }
 }
 
-static int recall_double_form(uint8_t *out, uint8_t *kind, int len, int dmax, int mixed, uint64_t *rng,
+/* The alphabets a doubled passage draws from: [lo, lo + n) each. */
+static const struct { uint8_t lo, n; } recall_alphabet[4] = {
+    { CORPUS_RECALL_LO, 256 - CORPUS_RECALL_LO },                 /* high bytes: 128 */
+    { CORPUS_PRINT_LO, CORPUS_PRINT_HI - CORPUS_PRINT_LO + 1 },   /* printable ASCII: 94 */
+    { '0', 10 },                                                  /* digits */
+    { 'a', 26 },                                                  /* lower-case letters */
+};
+
+/* Doubled passages, each over one of the first n_alpha alphabets of recall_alphabet (uniformly). */
+static int recall_double_form(uint8_t *out, uint8_t *kind, int len, int dmax, int n_alpha, uint64_t *rng,
                               rope_error *err)
 {
     if (len < CORPUS_RECALL_MIN)
@@ -509,22 +518,25 @@ static int recall_double_form(uint8_t *out, uint8_t *kind, int len, int dmax, in
     int at = 0;
     while (at < len) {
         int d = 4 + (int)rand_below(rng, (uint64_t)(hi - 4 + 1));
-        if (mixed && rand_below(rng, 2))
-            double_passage(out, kind, len, &at, d, CORPUS_PRINT_LO, CORPUS_PRINT_HI - CORPUS_PRINT_LO + 1, rng);
-        else
-            double_passage(out, kind, len, &at, d, CORPUS_RECALL_LO, 256 - CORPUS_RECALL_LO, rng);
+        int a = n_alpha > 1 ? (int)rand_below(rng, (uint64_t)n_alpha) : 0;
+        double_passage(out, kind, len, &at, d, recall_alphabet[a].lo, recall_alphabet[a].n, rng);
     }
     return 0;
 }
 
 int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
 {
-    return recall_double_form(out, kind, len, dmax, 0, rng, err);
+    return recall_double_form(out, kind, len, dmax, 1, rng, err);
 }
 
 int corpus_recall_mixed(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
 {
-    return recall_double_form(out, kind, len, dmax, 1, rng, err);
+    return recall_double_form(out, kind, len, dmax, 2, rng, err);
+}
+
+int corpus_recall_alphabets(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err)
+{
+    return recall_double_form(out, kind, len, dmax, 4, rng, err);
 }
 
 void corpus_mix_default(corpus_mix *mx)
@@ -566,6 +578,8 @@ corpus_kind corpus_sample_kinds(const corpus *c, const corpus_mix *mx, uint64_t 
             corpus_recall_double(out, kind, len, mx->recall_dmax, &rng, NULL);
         else if (mx->recall_form == CORPUS_RECALL_MIXED)
             corpus_recall_mixed(out, kind, len, mx->recall_dmax, &rng, NULL);
+        else if (mx->recall_form == CORPUS_RECALL_ALPHABETS)
+            corpus_recall_alphabets(out, kind, len, mx->recall_dmax, &rng, NULL);
         else
             corpus_recall(out, kind, len, mx->recall_dmax, &rng, NULL);
         return CORPUS_RECALL;

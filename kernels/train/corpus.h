@@ -82,7 +82,7 @@ typedef struct corpus_mix {
     double repeat;      /* fraction that are repeat episodes */
     double recall;      /* fraction that are recall episodes (corpus_recall) */
     int    recall_dmax; /* longest copy distance of a recall episode (0: the whole window) */
-    int    recall_form; /* CORPUS_RECALL_SPANS (corpus_recall), _DOUBLE (corpus_recall_double), _MIXED (corpus_recall_mixed) */
+    int    recall_form; /* CORPUS_RECALL_SPANS (corpus_recall), _DOUBLE (corpus_recall_double), _MIXED (corpus_recall_mixed), _ALPHABETS (corpus_recall_alphabets) */
     double grass;       /* fraction of task episodes whose filler is the repeated "grass" sentences
                            (the rest use training text as filler) */
 } corpus_mix;
@@ -148,6 +148,7 @@ int corpus_repeat(uint8_t *out, int len, uint64_t *rng, rope_error *err);
 #define CORPUS_RECALL_SPANS  0
 #define CORPUS_RECALL_DOUBLE 1
 #define CORPUS_RECALL_MIXED  2
+#define CORPUS_RECALL_ALPHABETS 3
 #define CORPUS_RECALL_DMIN 8
 #define CORPUS_RECALL_LO   0x80
 int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
@@ -168,6 +169,11 @@ int corpus_recall(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng,
 #define CORPUS_PRINT_LO 0x21
 #define CORPUS_PRINT_HI 0x7E
 int corpus_recall_mixed(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
+/* As corpus_recall_mixed, but a passage's alphabet is one of four, each with probability 1/4: the high
+ * bytes, printable ASCII, the digits 0-9 and the letters a-z. Over 10 or 26 symbols most passages are
+ * longer than the alphabet, so a one-symbol match is ambiguous and the copy needs a match of two or
+ * three symbols, which is what a five-digit key written in text asks of the model. */
+int corpus_recall_alphabets(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 int corpus_recall_double(uint8_t *out, uint8_t *kind, int len, int dmax, uint64_t *rng, rope_error *err);
 
 /* splitmix64: advances *state and returns the next 64 random bits. */

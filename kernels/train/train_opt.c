@@ -143,7 +143,7 @@ int train_config_check(const train_config *cfg, rope_error *err)
                               "most 1", x->passkey, x->kv, x->copy, x->repeat, x->recall);
     if (x->recall_dmax < 0 || x->recall_dmax > 1 << 20)
         return rope_fail(err, "recall distance limit %d is out of range (0 = the whole window)", x->recall_dmax);
-    if (x->recall_form < CORPUS_RECALL_SPANS || x->recall_form > CORPUS_RECALL_MIXED)
+    if (x->recall_form < CORPUS_RECALL_SPANS || x->recall_form > CORPUS_RECALL_ALPHABETS)
         return rope_fail(err, "unknown recall form %d", x->recall_form);
     for (int k = 0; k < CORPUS_TOKEN_KINDS; k++)
         if (!(cfg->kind_weight[k] >= 0.0f && cfg->kind_weight[k] <= 1e6f))
@@ -444,7 +444,7 @@ static void r_config(rd *r, train_config *c, int64_t version)
     for (int k = 0; k < c->n_sched; k++) { c->sched_step[k] = r_i64(r); c->sched_len[k] = (int)r_i64(r); }
     if (version < 5) return;
     int64_t form = r_i64(r);
-    if (form < CORPUS_RECALL_SPANS || form > CORPUS_RECALL_MIXED) { r->bad = 1; return; }
+    if (form < CORPUS_RECALL_SPANS || form > CORPUS_RECALL_ALPHABETS) { r->bad = 1; return; }
     c->mix.recall_form = (int)form;
 }
 

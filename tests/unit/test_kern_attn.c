@@ -2,7 +2,8 @@
  * this CPU runs against the plain loop in double (scores, softmax over the visible keys, weighted
  * sum): query counts and offsets across the 64-query and 64-key tile edges, head sizes that are and
  * are not multiples of the vector width, row strides, a GQA layout, RoPE'd queries and keys with
- * large scores, and NaN in a key reaching exactly the queries that see it. */
+ * large scores, and NaN in a key reaching exactly the queries that see it; with each, the weight
+ * histogram by distance against the same loop's weights. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,9 +19,10 @@ static float frand(void)
 }
 static void fill(float *x, size_t n, float s) { for (size_t i = 0; i < n; i++) x[i] = frand() * s; }
 
-/* out[r][d] for r < nq: the textbook loop in double */
+/* out[r][d] for r < nq: the textbook loop in double; hist[Δ] (may be NULL) += each weight at its
+ * distance p0 + r − j */
 static void ref_attn(const float *Q, int ldq, const float *K, const float *V, int ldkv, int nq, int p0, int hd,
-                     double scale, double *out)
+                     double scale, double *out, double *hist)
 {
     double *s = malloc(sizeof(double) * (size_t)(p0 + nq));
     for (int r = 0; r < nq; r++) {
@@ -34,6 +36,7 @@ static void ref_attn(const float *Q, int ldq, const float *K, const float *V, in
         }
         double sum = 0;
         for (int j = 0; j < nk; j++) { s[j] = exp(s[j] - mx); sum += s[j]; }
+        if (hist) for (int j = 0; j < nk; j++) hist[p0 + r - j] += s[j] / sum;
         for (int d = 0; d < hd; d++) {
             double o = 0;
             for (int j = 0; j < nk; j++) o += s[j] * V[(size_t)j * ldkv + d];
@@ -43,7 +46,8 @@ static void ref_attn(const float *Q, int ldq, const float *K, const float *V, in
     free(s);
 }
 
-/* worst |fast − ref| over the outputs; the output row stride ldo > hd and the gap must stay untouched */
+/* worst |fast − ref| over the outputs and over the weight histogram (relative to max(1, |ref|)); the
+ * output row stride ldo > hd and the gap must stay untouched; the histogram sums to nq */
 static double run(const float *Q, int ldq, const float *K, const float *V, int ldkv, int nq, int p0, int hd,
                   float scale)
 {
@@ -52,9 +56,17 @@ static double run(const float *Q, int ldq, const float *K, const float *V, int l
     for (size_t i = 0; i < (size_t)nq * ldo; i++) O[i] = 12345.0f;
     double *ref = malloc(sizeof(double) * (size_t)nq * hd);
     float *scr = aligned_alloc(64, (kern_attn_scratch(hd) * sizeof(float) + 63) / 64 * 64);
-    kern_attn_causal(Q, ldq, K, V, ldkv, O, ldo, nq, p0, hd, scale, scr);
-    ref_attn(Q, ldq, K, V, ldkv, nq, p0, hd, scale, ref);
-    double worst = 0;
+    double *hist = calloc((size_t)(p0 + nq), sizeof(double)), *href = calloc((size_t)(p0 + nq), sizeof(double));
+    kern_attn_causal(Q, ldq, K, V, ldkv, O, ldo, nq, p0, hd, scale, scr, hist);
+    ref_attn(Q, ldq, K, V, ldkv, nq, p0, hd, scale, ref, href);
+    double worst = 0, total = 0;
+    for (int t = 0; t < p0 + nq; t++) {
+        double e = fabs(hist[t] - href[t]) / (fabs(href[t]) > 1 ? fabs(href[t]) : 1);
+        if (!(e <= worst)) worst = e;
+        total += hist[t];
+    }
+    CHECK_NEAR(total, nq, 1e-4 * nq);
+    free(hist); free(href);
     int gap_ok = 1;
     for (int r = 0; r < nq; r++) {
         for (int d = 0; d < hd; d++) {
@@ -147,7 +159,7 @@ static void test_nan(void)
     K[70 * HD + 5] = NAN;
     float *O = malloc(sizeof(float) * T * HD);
     float *scr = aligned_alloc(64, (kern_attn_scratch(HD) * sizeof(float) + 63) / 64 * 64);
-    kern_attn_causal(Q, HD, K, V, HD, O, HD, T, 0, HD, 0.25f, scr);
+    kern_attn_causal(Q, HD, K, V, HD, O, HD, T, 0, HD, 0.25f, scr, NULL);
     int finite_before = 1, nan_after = 1;
     for (int r = 0; r < T; r++)
         for (int d = 0; d < HD; d++) {

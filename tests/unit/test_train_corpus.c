@@ -431,9 +431,44 @@ static void test_recall_double(void)
     CHECK_INT(bad_byte, 0);
     CHECK_INT(bad_mixed, 0);
     CHECK_NEAR(n_ascii / (double)(n_ascii + n_high), 0.5, 0.05);
+    /* alphabets: a passage is a run of d+1 plain bytes (the first copy and the second's first byte)
+     * then d-1 copied ones, each equal to the byte d earlier, all from one of the four alphabets,
+     * each alphabet about a quarter of the passages */
+    long n_pass[4] = { 0 }, bad_copy = 0, bad_alpha = 0;
+    for (int e = 0; e < 200; e++) {
+        uint64_t rng = 900 + (uint64_t)e;
+        CHECK(corpus_recall_alphabets(out, kind, L, 40, &rng, &err) == 0);
+        for (int i = 0; i < L;) {
+            int p = i;
+            while (p < L && kind[p] != CORPUS_TOK_COPY) p++;
+            if (p == L) break;                       /* a last passage cut before its copy */
+            int d = p - i - 1, q = p;
+            while (q < L && kind[q] == CORPUS_TOK_COPY) q++;
+            bad_copy += d < 4 || d > 40 || (q < L && q - p != d - 1);
+            for (int k = p; k < q; k++) bad_copy += d < 1 || out[k] != out[k - d];
+            int all[4] = { 1, 1, 1, 1 };                 /* high, printable, digits, letters */
+            for (int k = i; k < q; k++) {
+                int c = out[k];
+                all[0] &= c >= CORPUS_RECALL_LO;
+                all[1] &= c >= CORPUS_PRINT_LO && c <= CORPUS_PRINT_HI;
+                all[2] &= c >= '0' && c <= '9';
+                all[3] &= c >= 'a' && c <= 'z';
+            }
+            int a = all[0] ? 0 : all[2] ? 2 : all[3] ? 3 : all[1] ? 1 : -1;  /* the smallest that holds it */
+            if (a < 0) { bad_alpha++; i = q; continue; }
+            n_pass[a]++;
+            i = q;
+        }
+    }
+    CHECK_INT(bad_copy, 0);
+    CHECK_INT(bad_alpha, 0);
+    long n_all = n_pass[0] + n_pass[1] + n_pass[2] + n_pass[3];
+    CHECK(n_all > 1000);
+    for (int a = 0; a < 4; a++) CHECK_NEAR(n_pass[a] / (double)n_all, 0.25, 0.04);
     uint64_t rng = 5;
     CHECK(corpus_recall_mixed(out, kind, 15, 0, &rng, &err) == -1);
     CHECK(corpus_recall_double(out, kind, 15, 0, &rng, &err) == -1);
+    CHECK(corpus_recall_alphabets(out, kind, 15, 0, &rng, &err) == -1);
     CHECK_HAS(err.msg, "at least 16");
 }
 
