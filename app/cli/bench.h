@@ -3,10 +3,6 @@
 #ifndef BENCH_H
 #define BENCH_H
 
-/* fp32 FMA peak of the 2-core development machine, GFLOP/s: only for `train`'s progress line; the
- * benchmarks measure this machine's own peak with bench_peak_gflops. */
-#define BENCH_PEAK_GFLOPS 200.0
-
 /* This machine's fp32 FMA peak on `threads` threads, GFLOP/s, measured at the first call for that
  * thread count (about 0.3 s, kern_peak_gflops) and remembered; -1 if it cannot be measured. */
 double bench_peak_gflops(int threads);

@@ -173,16 +173,22 @@ static void hms(double s, char *buf, size_t n)
     snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
+/* This machine's fp32 FMA peak on the run's threads, measured once before training starts (the
+ * progress line gives each step's GFLOP/s as a share of it); <= 0: not measured. */
+static double peak_gflops;
+
 static int progress(void *user, const train_progress *p)
 {
     (void)user;
     char el[32], eta[32];
     hms(p->elapsed_s, el, sizeof el);
     hms(p->eta_s, eta, sizeof eta);
-    if (p->ev == TRAIN_EV_STEP)
-        fprintf(stderr, "step %ld/%ld  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  %.1f GFLOP/s (%.0f%% of %.0f)  "
-                        "elapsed %s  ETA %s\n", p->step, p->total, p->loss, p->lr, p->grad_norm, p->tok_per_s,
-                p->gflops, 100.0 * p->gflops / BENCH_PEAK_GFLOPS, BENCH_PEAK_GFLOPS, el, eta);
+    if (p->ev == TRAIN_EV_STEP) {
+        fprintf(stderr, "step %ld/%ld  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  %.1f GFLOP/s", p->step, p->total,
+                p->loss, p->lr, p->grad_norm, p->tok_per_s, p->gflops);
+        if (peak_gflops > 0) fprintf(stderr, " (%.0f%% of peak)", 100.0 * p->gflops / peak_gflops);
+        fprintf(stderr, "  elapsed %s  ETA %s\n", el, eta);
+    }
     else if (p->ev == TRAIN_EV_EVAL)
         fprintf(stderr, "eval step %ld: held-out loss %.4f nats/byte (ppl %.3f, %.3f bits/byte)\n", p->step,
                 p->loss, exp(p->loss), p->loss / log(2.0));
@@ -597,6 +603,10 @@ int cmd_train_run(int argc, char **argv, int finetune)
             fprintf(stderr, "%s%d@%ld", k ? "," : "; context schedule ", s->cfg.sched_len[k], s->cfg.sched_step[k]);
         fprintf(stderr, "\n");
     }
+    peak_gflops = bench_peak_gflops(o.threads);
+    if (peak_gflops > 0)
+        fprintf(stderr, "%s: this machine's fp32 FMA peak on %d thread(s): %.0f GFLOP/s (measured now)\n", cmd,
+                o.threads, peak_gflops);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap,
