@@ -14,12 +14,12 @@
 #include "bench.h"
 #include "cmd.h"
 #include "cmdutil.h"
-#include "eval_probe.h"
 #include "flags.h"
 #include "gguf.h"
 #include "modelcmd.h"
 #include "ropeargs.h"
 #include "train.h"
+#include "train_gate.h"
 
 int cmd_train_run(int argc, char **argv, int finetune);
 
@@ -92,6 +92,9 @@ static void help(int finetune)
            "  --probe-every N    run the copy probe (ropescope probe copy) every N steps and log it [0: never]\n"
            "  --gate copy:D:R    keep DIR/model-gate-stepN.gguf whenever the probe's second/first-copy loss at\n"
            "                     distance D is below R (e.g. copy:64:0.5); --probe-every defaults to 200\n"
+           "  --gate passkey:LEN:F  the same when the passkey at LEN tokens (5 depths x 20 trials, log-prob of\n"
+           "                     the key against 9 others; ropescope passkey) is right at least F of the time\n"
+           "                     (e.g. passkey:512:0.9); each probe also logs that figure\n"
            "  --bench            (train) time forward+backward+AdamW on random tokens; prints tok/s\n\n%s",
            ropeargs_help);
 }
@@ -200,52 +203,17 @@ static int progress(void *user, const train_progress *p)
     return stop_flag != 0;
 }
 
-/* The probe and its gate, run from the progress callback on the session's current weights. */
+/* The probes and the gate (train_gate.h), run from the progress callback on the current weights. */
 typedef struct probe_state {
     train_session *s;
-    long every;
-    int  gate, gate_dist;
-    double gate_ratio;
-    const char *dir;
+    train_gate gate;
 } probe_state;
-
-static void run_probe(probe_state *ps)
-{
-    train_session *s = ps->s;
-    int dists[3] = { 32, 64, ps->gate_dist }, nd = ps->gate && ps->gate_dist != 32 && ps->gate_dist != 64 ? 3 : 2;
-    eval_probe_opts o;
-    eval_probe_opts_default(&o);
-    o.n_pass = 16;
-    o.n_threads = s->cfg.n_threads;
-    eval_probe_copy res[3];
-    rope_error err;
-    if (eval_probe_copy_run(&s->model, dists, nd, &o, res, &err)) {
-        fprintf(stderr, "probe step %ld: %s\n", s->step, err.msg);
-        return;
-    }
-    fprintf(stderr, "probe step %ld (%.0f tokens): copy", s->step, s->tokens);
-    for (int k = 0; k < nd; k++)
-        fprintf(stderr, "  @%d %.3f/%.3f = %.3f", res[k].dist, res[k].second, res[k].first, res[k].ratio);
-    fprintf(stderr, "\n");
-    if (!ps->gate) return;
-    for (int k = 0; k < nd; k++) {
-        if (res[k].dist != ps->gate_dist || !(res[k].ratio < ps->gate_ratio)) continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/model-gate-step%ld.gguf", ps->dir, s->step);
-        if (train_model_save_gguf(&s->model, path, &err))
-            fprintf(stderr, "gate passed at step %ld but the snapshot failed: %s\n", s->step, err.msg);
-        else
-            fprintf(stderr, "gate copy:%d:%g passed at step %ld (ratio %.3f) -> %s\n", ps->gate_dist, ps->gate_ratio,
-                    s->step, res[k].ratio, path);
-        break;
-    }
-}
 
 static int progress_probe(void *user, const train_progress *p)
 {
     probe_state *ps = user;
     if (p->ev == TRAIN_EV_PROBE) {
-        run_probe(ps);
+        train_gate_run(&ps->gate, ps->s);
         return stop_flag != 0;
     }
     return progress(NULL, p);
@@ -390,17 +358,9 @@ int cmd_train_run(int argc, char **argv, int finetune)
     cfg->opt.constant = o.lr_schedule == 1;
     probe_state ps = { 0 };
     if (o.gate) {
-        char kind[16];
-        int n = 0;
-        if (sscanf(o.gate, "%15[a-z]:%d:%lf%n", kind, &ps.gate_dist, &ps.gate_ratio, &n) != 3 || o.gate[n] ||
-            strcmp(kind, "copy") || ps.gate_dist < 2 || !(ps.gate_ratio > 0)) {
-            rc = cmd_error(cmd, 2, "--gate '%s': write copy:DIST:RATIO (e.g. copy:64:0.5)", o.gate);
-            goto done;
-        }
-        ps.gate = 1;
+        if (train_gate_parse(o.gate, &ps.gate, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
         if (!o.probe_every) o.probe_every = 200;
     }
-    ps.every = o.probe_every;
     if (o.ctx_schedule) {
         if (parse_schedule(o.ctx_schedule, cfg, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
         int mx = 0;
@@ -612,7 +572,7 @@ int cmd_train_run(int argc, char **argv, int finetune)
     train_run_opts ro = { path_ckpt, o.ckpt_every, o.log_every, o.eval_every, path_gguf, snap, n_snap, path_snap,
                           o.probe_every };
     ps.s = s;
-    ps.dir = o.out_dir;
+    ps.gate.dir = o.out_dir;
     if (train_run(s, &ro, progress_probe, &ps, &err)) { rc = cmd_error(cmd, 1, "%s", err.msg); goto done; }
     fprintf(stderr, "%s: %s at step %ld/%ld; model %s, checkpoint %s\n", cmd,
             s->step >= s->cfg.opt.total ? "finished" : "stopped", s->step, s->cfg.opt.total, path_gguf, path_ckpt);

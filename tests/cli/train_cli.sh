@@ -107,6 +107,25 @@ if "$bin" train --out-dir "$tmp/nogate" "${tiny[@]}" --steps 4 --probe-every 2 -
 else
   bad "train with an unreachable gate exited $?: $(tail -3 "$tmp/log")"
 fi
+# the passkey gate: each probe logs the study at its length; an untrained model is near chance (1 in 10)
+if "$bin" train --out-dir "$tmp/pkgate" "${tiny[@]}" --steps 2 --probe-every 2 --gate passkey:256:1 >"$tmp/out" 2>"$tmp/log"; then
+  line=$(grep '^probe step 2 ([0-9]* tokens): passkey @256 log-prob ' "$tmp/log")
+  [ -n "$line" ] && ok || bad "passkey gate: no passkey probe line: $(grep probe "$tmp/log")"
+  n=$(sed -n 's/.*log-prob \([0-9]*\)\/100 .*/\1/p' <<<"$line")
+  [ -n "$n" ] && [ "$n" -ge 2 ] && [ "$n" -le 25 ] && ok || bad "passkey gate: an untrained model at '$n' of 100, not near chance"
+  ls "$tmp/pkgate" | grep -q -e gate -e probe && bad "passkey:256:1 kept a file: $(ls "$tmp/pkgate")" || ok
+else
+  bad "train with a passkey gate exited $?: $(tail -3 "$tmp/log")"
+fi
+if "$bin" train --out-dir "$tmp/pkgate2" "${tiny[@]}" --steps 2 --probe-every 2 --gate passkey:256:0.01 >"$tmp/out" 2>"$tmp/log"; then
+  [ -s "$tmp/pkgate2/model-gate-step2.gguf" ] && grep -q 'gate passkey:256:0.01 passed at step 2' "$tmp/log" && ok \
+    || bad "passkey:256:0.01 kept no snapshot: $(ls "$tmp/pkgate2"; grep gate "$tmp/log")"
+  has "passkey" passkey --model "$tmp/pkgate2/model-gate-step2.gguf" --lengths 256 --trials 1
+else
+  bad "train with a passable passkey gate exited $?: $(tail -3 "$tmp/log")"
+fi
+usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate passkey:64:0.9
+usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate passkey:256:1.5
 # --resume takes a new lr, schedule and mixture and says so; a new batch or context cannot apply
 if "$bin" train --out-dir "$rc_run" "${tiny[@]}" --steps 8 --resume --lr 5e-4 --lr-schedule cosine --recall-frac 0.5 \
      >"$tmp/out" 2>"$tmp/log"; then
