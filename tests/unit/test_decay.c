@@ -256,33 +256,34 @@ static void refusals(void)
     model_free(&m);
 }
 
-/* The figure: bins of a constant curve are the constant; bins of S(Δ) = Δ are the bin's mean distance,
- * which lies inside the bin; weights go to the right (log) axis; L and s·L are marked. */
+/* The figure's binning (panel 8's attention view): bins of a constant curve are the constant; bins
+ * of S(Δ) = Δ are the range's mean distance, inside the range and increasing; a weight curve that is
+ * 0 over a range gives NAN there (the log axis cannot show it); the points cover 1 … hi. */
 static void figure(void)
 {
     enum { N = 5000 };
     static double one[N], lin[N], w[N];
-    for (int t = 0; t < N; t++) { one[t] = 1.0; lin[t] = t; w[t] = 1.0 / (t + 1); }
-    plot_decay_curve cv[2] = { { ROPE_YARN, "yarn", N, one, w }, { ROPE_NONE, NULL, N, lin, NULL } };
+    for (int t = 0; t < N; t++) { one[t] = 1.0; lin[t] = t; w[t] = t < 100 ? 0.0 : 1.0 / (t + 1); }
     plot_figure f;
-    rope_error err = {{0}};
     CHECK(plot_figure_init(&f, 1 << 16, 1 << 12) == 0);
-    CHECK(plot_panel_decay(cv, 2, 512, 4096, 80, 20, &f, &err) == 0);
-    CHECK_INT(f.n_series, 3);
-    CHECK_INT(f.n_markers, 2);
-    CHECK(f.has_y2 && f.y2.log && f.x.log);
-    CHECK_STR(f.series[1].name, "yarn weight");
-    CHECK_STR(f.series[2].name, "none");
-    CHECK(f.series[0].n > 20 && f.series[0].n <= 160);
-    long prev = 0;
-    for (int j = 0; j < f.series[0].n; j++) {
-        CHECK_NEAR(f.series[0].y[j], 1.0, 1e-12);
-        /* the linear curve's bin mean is the bin's mean distance: between its ends, increasing */
-        double y = f.series[2].y[j];
-        CHECK(y > prev && y <= N - 1);
-        prev = (long)y;
+    plot_series *a = plot_decay_series(&f, "one", PLOT_ROLE_METHOD, PLOT_LINE, one, N - 1, 160, 0);
+    plot_series *b = plot_decay_series(&f, "lin", PLOT_ROLE_METHOD, PLOT_LINE, lin, N - 1, 160, 0);
+    plot_series *c = plot_decay_series(&f, "w", PLOT_ROLE_METHOD, PLOT_POINTS, w, N - 1, 160, 1);
+    CHECK(a && b && c);
+    CHECK(a->n > 20 && a->n <= 160);
+    CHECK_INT(b->n, a->n);
+    double prev = 0;
+    int nan_lo = 1, pos_hi = 1;
+    for (int j = 0; j < a->n; j++) {
+        CHECK_NEAR(a->y[j], 1.0, 1e-12);
+        CHECK(b->y[j] > prev && b->y[j] <= N - 1);
+        prev = b->y[j];
+        if (c->x[j] < 50) nan_lo &= isnan(c->y[j]) != 0;
+        if (c->x[j] > 200) pos_hi &= c->y[j] > 0;
     }
-    CHECK(plot_panel_decay(cv, 0, 512, 4096, 80, 20, &f, &err) == -1);
+    CHECK(nan_lo && pos_hi);
+    CHECK_NEAR(b->y[0], 1.0, 1e-12);              /* the first range is Δ = 1 alone */
+    CHECK_NEAR(b->y[b->n - 1], (N - 1 + (long)exp((159.0 / 160) * log(N - 1)) + 1) / 2.0, 1e-9);
     plot_figure_free(&f);
 }
 

@@ -1,29 +1,21 @@
-/* viz/figure/panel_decay.h — the attention-decay figure: a model's measured mean score and mean
- * attention weight by distance (`ropescope decay`, kernels/eval/eval_decay.h) for one or several
- * methods, drawn by every renderer. viz never calls kernels: the caller hands the curves over.
+/* viz/figure/panel_decay.h — one measured attention-decay curve as a figure series: a model's mean
+ * score or mean attention weight by distance (kernels/eval/eval_decay.h), as panel 8's "attention
+ * over distance" view draws it in the terminal and in the window. viz never calls kernels: the
+ * caller hands the curve over.
  *
- * Contract: curves are plain arrays indexed by distance Δ = 0 … n−1; the figure shows them on a log
- * Δ axis from 1 to n−1, each point the mean of the curve over one log-spaced bin of distances (the
- * raw curve oscillates from Δ to Δ faster than a cell can show), scores on the left axis and weights
- * on the right (log) axis, with markers at L and s·L. Never allocates beyond the figure's pool. */
+ * Contract: the curve v is indexed by distance Δ = 0 … hi; the series has one point per non-empty
+ * log-spaced range of distances (prev, e], e = ⌊exp((b+1)/bins · ln hi)⌋ for bin b (the last ends
+ * at hi): x the range's geometric-mean distance, y the mean of v over the range (the raw curve
+ * oscillates from Δ to Δ faster than a cell can show). positive_only (weights, drawn on a log axis)
+ * makes a range whose mean is not > 0 NAN. Never allocates beyond the figure's pool. */
 #ifndef PANEL_DECAY_H
 #define PANEL_DECAY_H
 
 #include "plot.h"
-#include "rope.h"
 
-typedef struct plot_decay_curve {
-    rope_method   method;   /* colour (PLOT_ROLE_METHOD + method) and name */
-    const char   *label;    /* e.g. "yarn L1 H2" or "yarn mean" */
-    int           n;        /* points: Δ = 0 … n−1 (>= 2) */
-    const double *score;    /* [n] mean pre-softmax q·k at distance Δ */
-    const double *weight;   /* [n] mean softmax weight at distance Δ, or NULL */
-} plot_decay_curve;
-
-/* Fills f (cleared first) with up to PLOT_MAX_SERIES/2 curves; L = the trained context, sL = the
- * extended one (<= L: no marker). cols is the width hint (bins = 2·cols, 16 … 512). -1 with a message
- * when there is nothing to draw or the pool is too small. */
-int plot_panel_decay(const plot_decay_curve *c, int n_curves, double L, double sL, int cols, int rows,
-                     plot_figure *f, rope_error *err);
+/* The series (name, role, style as plot_add_series), NULL when the figure's pool is full. hi >= 2,
+ * bins in 16 … 512. */
+plot_series *plot_decay_series(plot_figure *f, const char *name, plot_role role, plot_style style,
+                               const double *v, long hi, int bins, int positive_only);
 
 #endif

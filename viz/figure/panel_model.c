@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "panel.h"
+#include "panel_decay.h"
 #include "panel_model.h"
 
 char plot_model_shade(double lp)
@@ -107,7 +108,7 @@ static int attn_view(const plot_model *m, const rope_table *t, double w_chars, p
     int bins = (int)(2 * w_chars);
     if (bins < 16) bins = 16;
     if (bins > 512) bins = 512;
-    double lhi = log(hi), lo_w = INFINITY, hi_w = 0;
+    double lo_w = INFINITY, hi_w = 0;
     for (int k = 0; k < 2 && n > 2 && m->stamp_attn; k++)
         for (int part = 0; part < 2; part++) {
             const double *v = part ? m->weight[k] : m->score[k];
@@ -115,30 +116,19 @@ static int attn_view(const plot_model *m, const rope_table *t, double w_chars, p
             char name[PLOT_LABEL];
             snprintf(name, sizeof name, "%s%s%s", rope_method_get(m->attn_method[k])->name,
                      part ? " weight" : " score", st ? " stale" : "");
-            plot_series *s = plot_add_series(f, name, st ? PLOT_ROLE_DIM : (plot_role)(PLOT_ROLE_METHOD + m->attn_method[k]),
-                                             part ? PLOT_POINTS : PLOT_LINE, bins);
+            plot_series *s = plot_decay_series(f, name, st ? PLOT_ROLE_DIM : (plot_role)(PLOT_ROLE_METHOD + m->attn_method[k]),
+                                               part ? PLOT_POINTS : PLOT_LINE, v, (long)hi, bins, part);
             if (!s) return rope_fail(err, "model panel: figure pool exhausted");
             s->y2 = part;
             s->emphasis = k == 0 && !part && !st;
-            int cnt = 0;
-            long prev = 0;
             double mx = 0;
-            for (int b = 0; b < bins; b++) {
-                long e = b == bins - 1 ? (long)hi : (long)floor(exp((b + 1) * lhi / bins));
-                if (e <= prev) continue;
-                double sum = 0;
-                for (long d = prev + 1; d <= e; d++) sum += v[d];
-                double y = sum / (double)(e - prev);
-                s->x[cnt] = sqrt((double)(prev + 1) * (double)e);
-                s->y[cnt] = part && !(y > 0) ? NAN : y;
+            for (int j = 0; j < s->n; j++) {
+                double y = s->y[j];
                 if (part && y > 0) { lo_w = fmin(lo_w, y); hi_w = fmax(hi_w, y); }
                 if (!part && fabs(y) > mx) mx = fabs(y);
-                cnt++;
-                prev = e;
             }
-            s->n = cnt;
             if (!part && mx > 0)
-                for (int j = 0; j < cnt; j++) s->y[j] /= mx;
+                for (int j = 0; j < s->n; j++) s->y[j] /= mx;
         }
     /* ropecore's q = k = 1 curve for the current table, on the same normalisation */
     rope_grid g = { 1.0, hi, bins, 1 };
