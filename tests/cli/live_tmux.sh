@@ -6,41 +6,12 @@
 # while a job is running. Exits 77 when tmux or Debian's `bible` (the held-out passage) is missing.
 set -uo pipefail
 bin=$1 src=$2
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "SKIP: tmux is not installed; the terminal test did not run"
-  exit 77
-fi
 if ! command -v bible >/dev/null 2>&1; then
   echo "SKIP: Debian's bible-kjv is not installed; the model panel has no passage"
   exit 77
 fi
-unset TMUX
-tmp=$(mktemp -d)
-sock="ropescope-live-$$-$RANDOM"
-T() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
-cleanup() { T kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT
-fails=0 passes=0
-ok()  { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
-cat >"$tmp/tmux.conf" <<EOF
-set -g default-terminal "screen-256color"
-set -g status off
-set -g escape-time 10
-set -g remain-on-exit on
-EOF
 limit=600   # polls of 0.1 s: a minute, for a sanitizer build on a busy machine
-
-pane() { T capture-pane -p -t "$1" 2>/dev/null; }
-wait_for() {
-  local i
-  for ((i = 0; i < limit; i++)); do
-    pane "$1" | grep -qF -- "$2" && return 0
-    sleep 0.1
-  done
-  echo "--- pane $1 while waiting for '$2':"; pane "$1"
-  return 1
-}
+. "$src/tests/cli/lib/tmux.sh"
 # idle SESSION: the panel has results for the parameters shown and nothing is computing
 idle() {
   local i p

@@ -7,43 +7,9 @@
 # Waits poll the pane; no fixed sleeps. Exits 77 (ctest: skipped) when tmux is not installed.
 set -uo pipefail
 bin=$1 src=$2
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "SKIP: tmux is not installed; the terminal test did not run"
-  exit 77
-fi
-unset TMUX   # a private server, even when the tests run inside tmux
-tmp=$(mktemp -d)
-sock="ropescope-test-$$-$RANDOM"
-T() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
-cleanup() { T kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT
-fails=0 passes=0
-ok()  { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
-
-term=screen-256color
-infocmp tmux-256color >/dev/null 2>&1 && term=tmux-256color
-cat >"$tmp/tmux.conf" <<EOF
-set -g default-terminal "$term"
-set -g status off
-set -g escape-time 10
-set -g remain-on-exit on
-EOF
-limit=300   # polls of 0.1 s: 30 s, enough for a sanitizer build on a busy machine
+. "$src/tests/cli/lib/tmux.sh"
 
 llama2="--method yarn --head-dim 128 --base 10000 --orig-ctx 4096 --factor 8"
-
-pane() { T capture-pane -p -t "$1" 2>/dev/null; }
-# wait_for SESSION FIXED-STRING: poll until the pane shows it
-wait_for() {
-  local i
-  for ((i = 0; i < limit; i++)); do
-    pane "$1" | grep -qF -- "$2" && return 0
-    sleep 0.1
-  done
-  echo "--- pane $1 while waiting for '$2':"; pane "$1"
-  return 1
-}
 wait_gone() {
   local i
   for ((i = 0; i < limit; i++)); do
