@@ -128,10 +128,11 @@ usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate pas
 usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate passkey:256:1.5
 # --resume takes a new lr, schedule and mixture and says so; a new batch or context cannot apply
 if "$bin" train --out-dir "$rc_run" "${tiny[@]}" --steps 8 --resume --lr 5e-4 --lr-schedule cosine --recall-frac 0.5 \
-     >"$tmp/out" 2>"$tmp/log"; then
+     --recall-form alphabets >"$tmp/out" 2>"$tmp/log"; then
   grep -q 'resume changes lr 0.002 -> 0.0005' "$tmp/log" && ok || bad "resume: lr change not logged: $(cat "$tmp/log")"
   grep -q 'resume changes lr-schedule constant -> cosine' "$tmp/log" && ok || bad "resume: schedule change not logged"
   grep -q 'resume changes recall-frac 1 -> 0.5' "$tmp/log" && ok || bad "resume: mixture change not logged"
+  grep -q 'resume changes recall-form spans -> alphabets' "$tmp/log" && ok || bad "resume: recall-form change not logged"
   grep -q 'finished at step 8/8' "$tmp/log" && ok || bad "resume: did not finish at 8"
 else
   bad "resume with new settings exited $?: $(tail -3 "$tmp/log")"
