@@ -50,3 +50,21 @@ cJSON *cmd_json_array(const double *v, int n)
         cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
     return a;
 }
+
+void cmd_print_segments_header(int ctx, int segments, int width)
+{
+    printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", ctx, segments, "position");
+    for (int k = 0; k < segments; k++) {
+        char r[48];
+        snprintf(r, sizeof r, "%ld-%ld", (long)k * (ctx - 1) / segments, (long)(k + 1) * (ctx - 1) / segments - 1);
+        printf(" %*s", width, r);
+    }
+    printf("\n");
+}
+
+void cmd_print_segments_row(const char *name, const double *seg, int segments, int width)
+{
+    printf("%-13s", name);
+    for (int k = 0; k < segments; k++) printf(" %*.4f", width, seg[k]);
+    printf("\n");
+}

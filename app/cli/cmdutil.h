@@ -21,4 +21,10 @@ int cmd_print_json(cJSON *root);
 /* cJSON array of n doubles. */
 cJSON *cmd_json_array(const double *v, int n);
 
+/* The "mean loss (nats/token) by position" table of ppl and compare: a title and a header row cutting
+ * the ctx − 1 predicted positions into `segments` equal ranges, then one row per method (seg
+ * [segments], from eval_segments); columns `width` characters wide. */
+void cmd_print_segments_header(int ctx, int segments, int width);
+void cmd_print_segments_row(const char *name, const double *seg, int segments, int width);
+
 #endif

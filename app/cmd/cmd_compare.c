@@ -273,18 +273,8 @@ int cmd_compare(int argc, char **argv)
         char echo[512];
         printf("  %s\n", ropeecho_text(&rows[i].rope, ctx, echo, sizeof echo));
     }
-    printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", ctx, segments, "position");
-    for (int k = 0; k < segments; k++) {
-        char h[48];
-        snprintf(h, sizeof h, "%ld-%ld", (long)k * (ctx - 1) / segments, (long)(k + 1) * (ctx - 1) / segments - 1);
-        printf(" %10s", h);
-    }
-    printf("\n");
-    for (int i = 0; i < n_methods; i++) {
-        printf("%-13s", rope_method_get(rows[i].method)->name);
-        for (int k = 0; k < segments; k++) printf(" %10.4f", rows[i].seg[k]);
-        printf("\n");
-    }
+    cmd_print_segments_header(ctx, segments, 10);
+    for (int i = 0; i < n_methods; i++) cmd_print_segments_row(rope_method_get(rows[i].method)->name, rows[i].seg, segments, 10);
     if (n_gen > 0) {
         int tail = n_prompt < 50 ? n_prompt : 50;
         printf("\ngreedy continuation (%d bytes; newlines shown as |) of a %d-token prompt ending \"", n_gen, n_prompt);

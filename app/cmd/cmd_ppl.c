@@ -205,19 +205,10 @@ static int run_sweep(const char *cmd, const model *m, const rope_params *p, cons
         printf("  %s\n", ropeecho_text(&t, longest, echo, sizeof echo));
     }
     if (q->per_pos) {
-        printf("\nmean loss (nats/token) by position at ctx %d, %d segments\n%-13s", longest, q->segments, "position");
-        for (int k = 0; k < q->segments; k++) {
-            char r[48];
-            snprintf(r, sizeof r, "%ld-%ld", (long)k * (longest - 1) / q->segments,
-                     (long)(k + 1) * (longest - 1) / q->segments - 1);
-            printf(" %11s", r);
-        }
-        printf("\n");
+        cmd_print_segments_header(longest, q->segments, 11);
         for (int i = 0; i < q->n_methods; i++) {
             eval_segments(loss + (size_t)i * (longest - 1), longest - 1, q->segments, seg);
-            printf("%-13s", rope_method_get(q->methods[i])->name);
-            for (int k = 0; k < q->segments; k++) printf(" %11.4f", seg[k]);
-            printf("\n");
+            cmd_print_segments_row(rope_method_get(q->methods[i])->name, seg, q->segments, 11);
         }
     }
 out:
