@@ -161,7 +161,7 @@ typedef struct model_ctx {
     float *qkv;                /* [n_batch][(n_head + 2·n_head_kv)·head_dim] */
     float *att;                /* [n_batch][n_head·head_dim] */
     float *ffn;                /* [n_batch][2·n_ff] gate|up, then silu(gate)·up in the first half */
-    float *scores;             /* [n_threads][ATT_BLOCK][n_ctx] attention rows */
+    float *scores;             /* [n_threads][ATT_SLAB][n_ctx] attention rows of blocks too short for the tiled kernel */
     float *hloc;               /* [n_threads][d_model] per-thread normalised row (decode) */
     float *att_tile;           /* [n_threads][kern_attn_scratch(head_dim)] blocked-attention scratch */
     size_t bytes;              /* everything model_ctx_init allocated */

@@ -9,8 +9,9 @@
 #include "model.h"
 #include "kern_rope.h"
 
-#define ATT_BLOCK 64     /* query rows per attention work item */
+#define ATT_BLOCK 256    /* query rows per attention work item (four of kern_attn_causal's 64-query blocks) */
 #define ATT_TILED_MIN 16 /* query rows from which an item runs the blocked kernel (kern_attn_causal) */
+#define ATT_SLAB ATT_TILED_MIN /* rows of a thread's score slab: the items under ATT_TILED_MIN rows use it */
 
 void model_ctx_params_default(const model *m, model_ctx_params *cp)
 {
@@ -114,7 +115,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     /* what it will take, before taking it */
     size_t need = model_kv_bytes(hp, N, cp->kv_mode) + 2 * (size_t)N * n_pairs_max * 4 +
                   (cp->logits_all ? (size_t)N : 1) * hp->n_vocab * 4 +
-                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_BLOCK * (size_t)N + 2 * d + kern_attn_scratch(hp->head_dim)) * 4;
+                  (size_t)B * (2 * d + qd + 2 * kvd + qd + 2 * ff) * 4 + (size_t)nt * (ATT_SLAB * (size_t)N + 2 * d + kern_attn_scratch(hp->head_dim)) * 4;
     size_t limit = cp->mem_limit;
     if (!limit) limit = model_mem_limit_default();   /* physical memory and the cgroup's limit */
     if (need > limit)
@@ -135,7 +136,7 @@ int model_ctx_init(model_ctx *c, const model *m, const model_ctx_params *cp, rop
     c->qkv = alloc_f((size_t)B * (qd + 2 * kvd), &tot);
     c->att = alloc_f((size_t)B * qd, &tot);
     c->ffn = alloc_f((size_t)B * 2 * ff, &tot);
-    c->scores = alloc_f((size_t)nt * ATT_BLOCK * N, &tot);
+    c->scores = alloc_f((size_t)nt * ATT_SLAB * N, &tot);
     c->hloc = alloc_f((size_t)nt * 2 * d, &tot);
     c->att_tile = alloc_f((size_t)nt * kern_attn_scratch(hp->head_dim), &tot);
     c->bytes = tot;
@@ -341,7 +342,8 @@ static void task_pre_cols(void *a_, int ith, int nth)
     finish_qkv_row(f, 0, lo, hi);
 }
 
-/* Causal attention of query head h for block rows [t0, t1), scores in S [ATT_BLOCK][n_ctx]. */
+/* Causal attention of query head h for block rows [t0, t1), scores in S [ATT_SLAB][n_ctx] when the
+ * block has fewer than ATT_TILED_MIN rows. */
 static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
 {
     model_ctx *c = f->c;
@@ -357,12 +359,12 @@ static void attn_item(const fwd *f, int h, int t0, int t1, float *S)
     /* the probe's weight-by-distance sums of this thread (S is the thread's own scores slab) */
     double *hist = NULL;
     if (c->hist_part) {
-        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
+        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_SLAB * c->cp.n_ctx);
         hist = c->hist_part + ((tid * hp->n_layer + f->layer) * hp->n_head + h) * (size_t)c->cp.n_ctx;
     }
     if (bq >= ATT_TILED_MIN) {
         /* blocked and exact: tiles of keys with a running softmax; the thread's slab of S is unused */
-        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_BLOCK * c->cp.n_ctx);
+        size_t tid = (size_t)(S - c->scores) / ((size_t)ATT_SLAB * c->cp.n_ctx);
         kern_attn_causal(q, qkvd, Kg, Vg, kvd, out, qd, bq, f->p0 + t0, hd, scale,
                          c->att_tile + tid * kern_attn_scratch(hd), hist);
         return;
@@ -398,7 +400,7 @@ static void task_attn(void *a_, int ith, int nth)
     const model_hparams *hp = &c->m->hp;
     int nqb = (f->T + ATT_BLOCK - 1) / ATT_BLOCK;
     int items = nqb * hp->n_head;
-    float *S = c->scores + (size_t)kern_pool_tid() * ATT_BLOCK * c->cp.n_ctx;
+    float *S = c->scores + (size_t)kern_pool_tid() * ATT_SLAB * c->cp.n_ctx;
     for (int it = ith; it < items; it += nth) {
         int qb = nqb - 1 - it / hp->n_head;
         int t0 = qb * ATT_BLOCK, t1 = t0 + ATT_BLOCK < f->T ? t0 + ATT_BLOCK : f->T;
@@ -429,7 +431,7 @@ static void task_dec_heads(void *a_, int ith, int nth)
         kern_matvec(L->wqkv + (size_t)lo * d, d, h, c->qkv + lo, hi - lo, d);
         finish_qkv_row(f, 0, lo, hi);
     }
-    float *S = c->scores + (size_t)ith * ATT_BLOCK * c->cp.n_ctx;
+    float *S = c->scores + (size_t)ith * ATT_SLAB * c->cp.n_ctx;
     for (int hh = g0 * group; hh < g1 * group; hh++) attn_item(f, hh, 0, 1, S);
 }
 
