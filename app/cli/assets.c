@@ -44,3 +44,17 @@ const char *cli_default_model(char *buf, size_t size)
     }
     return cli_asset_path("ropescope-tiny.gguf", buf, size);
 }
+
+const char *cli_model_path(const char *arg, char *buf, size_t size)
+{
+    if (!arg) return cli_default_model(buf, size);
+    size_t n = strlen(arg);
+    if (n && !strchr(arg, '/') && access(arg, F_OK) != 0 && !(n >= 5 && !strcmp(arg + n - 5, ".gguf"))) {
+        char name[256];
+        snprintf(name, sizeof name, "ropescope-%s.gguf", arg);
+        cli_asset_path(name, buf, size);
+        if (access(buf, R_OK) == 0) return buf;
+    }
+    snprintf(buf, size, "%s", arg);
+    return buf;
+}

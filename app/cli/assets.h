@@ -14,4 +14,9 @@ const char *cli_asset_path(const char *name, char *buf, size_t size);
 /* The embedded base model: $ROPESCOPE_MODEL when set, else cli_asset_path("ropescope-tiny.gguf"). */
 const char *cli_default_model(char *buf, size_t size);
 
+/* What a --model argument names: NULL → cli_default_model; a shipped model's short name (no '/', not
+ * an existing file, not ending in .gguf: "tiny", "tiny-yarn8") → the asset ropescope-NAME.gguf when it
+ * exists; anything else → the argument itself (the loader's error then names it). */
+const char *cli_model_path(const char *arg, char *buf, size_t size);
+
 #endif

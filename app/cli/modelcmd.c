@@ -13,7 +13,7 @@ int cmd_model_load(int argc, char **argv, const char *path, const ropeargs *ra, 
                    rope_error *err)
 {
     char def[4096];
-    if (!path) path = cli_default_model(def, sizeof def);
+    path = cli_model_path(path, def, sizeof def);
     if (model_load(m, path, err)) return -1;
     *p = m->rope;
     const rope_params *u = &ra->cfg.params;

@@ -4,6 +4,7 @@
  * GGUF file. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "assets.h"
 #include "bench.h"
 #include "cmdutil.h"
 #include "flags.h"
@@ -53,7 +54,8 @@ int bench_model(int argc, char **argv)
     }
     model m;
     if (path) {
-        if (model_load(&m, path, &err)) return cmd_error(cmd, 1, "%s", err.msg);
+        char full[4096];
+        if (model_load(&m, cli_model_path(path, full, sizeof full), &err)) return cmd_error(cmd, 1, "%s", err.msg);
     } else {
         hp.n_head_kv = kv ? kv : hp.n_head;
         if (hp.d_model % hp.n_head) return cmd_error(cmd, 2, "--d-model %d is not a multiple of --heads %d", hp.d_model, hp.n_head);

@@ -8,6 +8,7 @@
 #include "cmdutil.h"
 #include "eval_probe.h"
 #include "flags.h"
+#include "assets.h"
 #include "modelcmd.h"
 #include "train.h"
 
@@ -67,7 +68,11 @@ int cmd_probe(int argc, char **argv)
         rc = cmd_error("probe", 2, "%s", err.msg);
         goto done;
     }
-    if (train_model_load_gguf(&m, path, &err)) { rc = cmd_error("probe", 1, "%s", err.msg); goto done; }
+    char full[4096];
+    if (train_model_load_gguf(&m, cli_model_path(path, full, sizeof full), &err)) {
+        rc = cmd_error("probe", 1, "%s", err.msg);
+        goto done;
+    }
     loaded = 1;
     eval_probe_opts o;
     eval_probe_opts_default(&o);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "assets.h"
 #include "bench.h"
 #include "cmd.h"
 #include "cmdutil.h"
@@ -368,7 +369,9 @@ int cmd_train_run(int argc, char **argv, int finetune)
         if (!given(argc, argv, "--ctx")) o.ctx = mx;
     }
 
-    /* the architecture: flags (train) or the starting model (finetune) */
+    /* the architecture: flags (train) or the starting model (finetune; a shipped model's short name works) */
+    char model_full[4096];
+    if (o.model) o.model = cli_model_path(o.model, model_full, sizeof model_full);
     if (finetune && !o.resume) {
         if (!o.model) { rc = cmd_error(cmd, 2, "--model IN.gguf is required"); goto done; }
         init = malloc(sizeof *init);

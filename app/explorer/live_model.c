@@ -315,7 +315,7 @@ static int load(live_src *s, rope_error *err)
     if (s->tried) return s->error[0] ? rope_fail(err, "%s", s->error) : 0;
     s->tried = 1;
     char path[4096];
-    const char *mp = s->model_path ? s->model_path : cli_default_model(path, sizeof path);
+    const char *mp = cli_model_path(s->model_path, path, sizeof path);
     rope_error e;
     if (model_load(&s->m, mp, &e)) {
         snprintf(s->error, sizeof s->error, "no model: %.180s", e.msg);

@@ -82,5 +82,12 @@ done
 out=$("$bin" bench model --model "$tmp/m.gguf" --pp 32 --tg 4 --reps 1 2>"$tmp/err") && ok || bad "bench model: $(cat "$tmp/err")"
 grep -q "^pp32: " <<<"$out" && grep -q "^tg4: " <<<"$out" && ok || bad "bench model output: $out"
 
+# a shipped model by its short name (ropescope-NAME.gguf in assets/) is the same file as its path;
+# a name that is neither a file nor a shipped model is one error naming it
+byname=$("$bin" ppl --model tiny-yarn8 --ctx 256 --max-chunks 1 "$tmp/t.txt" 2>&1) || bad "ppl --model tiny-yarn8: $byname"
+bypath=$("$bin" ppl --model "$src/assets/ropescope-tiny-yarn8.gguf" --ctx 256 --max-chunks 1 "$tmp/t.txt" 2>&1)
+[ -n "$byname" ] && [ "$byname" = "$bypath" ] && ok || bad "--model tiny-yarn8 differs from its path: $byname / $bypath"
+one_error 2 "nosuchmodel" ppl --model nosuchmodel --ctx 32 "$tmp/t.txt"
+
 echo "model_cli: $passes passed, $fails failed"
 [ $fails -eq 0 ]
