@@ -93,6 +93,8 @@ static void help(int finetune)
            "  --probe-every N    run the copy probe (ropescope probe copy) every N steps and log it [0: never]\n"
            "  --gate copy:D:R    keep DIR/model-gate-stepN.gguf whenever the probe's second/first-copy loss at\n"
            "                     distance D is below R (e.g. copy:64:0.5); --probe-every defaults to 200\n"
+           "  --gate letters:D:R the same with the probe on letters a-z (a one-symbol match is ambiguous)\n"
+           "  --gate-stop        end the run (checkpoint and model written) at the first gate that passes\n"
            "  --gate passkey:LEN:F  the same when the passkey at LEN tokens (5 depths x 20 trials, log-prob of\n"
            "                     the key against 9 others; ropescope passkey) is right at least F of the time\n"
            "                     (e.g. passkey:512:0.9); each probe also logs that figure\n"
@@ -106,7 +108,7 @@ typedef struct opts {
     long probe_every;
     double recall, copy_weight, answer_weight;
     int d_model, layers, heads, kv_heads, ffn, head_dim, tied;
-    int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx;
+    int ctx, batch, threads, log_every, eval_every, resume, bench, short_ctx, gate_stop;
     long steps, warmup, repeat_warmup;
     double lr, min_lr, wd, clip, ckpt_every, passkey, kv, copy, repeat, short_frac;
     long seed;
@@ -157,6 +159,7 @@ static int parse(int argc, char **argv, opts *o, unsigned char *used, int finetu
         FLAG_DBL("--repeat-frac", &o->repeat, 0, 1),
         FLAG_DBL("--short-frac", &o->short_frac, 0, 1),
         FLAG_SWITCH("--resume", &o->resume),
+        FLAG_SWITCH("--gate-stop", &o->gate_stop),
         FLAG_SWITCH(finetune ? NULL : "--tied", &o->tied),
         FLAG_SWITCH(finetune ? NULL : "--bench", &o->bench),
     };
@@ -208,14 +211,16 @@ static int progress(void *user, const train_progress *p)
 typedef struct probe_state {
     train_session *s;
     train_gate gate;
+    int stop_at_gate;          /* --gate-stop: end the run (checkpoint written) when the gate passes */
 } probe_state;
 
 static int progress_probe(void *user, const train_progress *p)
 {
     probe_state *ps = user;
     if (p->ev == TRAIN_EV_PROBE) {
-        train_gate_run(&ps->gate, ps->s);
-        return stop_flag != 0;
+        int passed = train_gate_run(&ps->gate, ps->s);
+        if (passed && ps->stop_at_gate) fprintf(stderr, "gate passed with --gate-stop: ending the run here\n");
+        return stop_flag != 0 || (passed && ps->stop_at_gate);
     }
     return progress(NULL, p);
 }
@@ -361,7 +366,11 @@ int cmd_train_run(int argc, char **argv, int finetune)
     if (o.gate) {
         if (train_gate_parse(o.gate, &ps.gate, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
         if (!o.probe_every) o.probe_every = 200;
+    } else if (o.gate_stop) {
+        rc = cmd_error(cmd, 2, "--gate-stop needs a --gate");
+        goto done;
     }
+    ps.stop_at_gate = o.gate_stop;
     if (o.ctx_schedule) {
         if (parse_schedule(o.ctx_schedule, cfg, &err)) { rc = cmd_error(cmd, 2, "%s", err.msg); goto done; }
         int mx = 0;

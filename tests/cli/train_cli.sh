@@ -124,6 +124,16 @@ if "$bin" train --out-dir "$tmp/pkgate2" "${tiny[@]}" --steps 2 --probe-every 2 
 else
   bad "train with a passable passkey gate exited $?: $(tail -3 "$tmp/log")"
 fi
+# the letters gate probes a-z; --gate-stop ends the run at the first gate that passes, checkpoint written
+if "$bin" train --out-dir "$tmp/lgate" "${tiny[@]}" --steps 10 --probe-every 2 --gate letters:16:2 --gate-stop \
+     >"$tmp/out" 2>"$tmp/log"; then
+  grep -q '^probe step 2 ([0-9]* tokens): copy (letters)  @32 ' "$tmp/log" && ok || bad "letters gate: probe line: $(grep probe "$tmp/log")"
+  grep -q 'stopped at step 2/10' "$tmp/log" && [ -s "$tmp/lgate/model-gate-step2.gguf" ] && [ -s "$tmp/lgate/ckpt.bin" ] && ok \
+    || bad "--gate-stop did not end the run at the gate: $(tail -2 "$tmp/log"; ls "$tmp/lgate")"
+else
+  bad "train with --gate-stop exited $?: $(tail -3 "$tmp/log")"
+fi
+usage_error "--gate-stop needs a --gate" train --out-dir "$tmp/r3" "${tiny[@]}" --gate-stop
 usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate passkey:64:0.9
 usage_error "passkey:LEN:FRAC" train --out-dir "$tmp/r3" "${tiny[@]}" --gate passkey:256:1.5
 # --resume takes a new lr, schedule and mixture and says so; a new batch or context cannot apply
