@@ -42,8 +42,8 @@ static int keep(const train_gate *g, const train_session *s, const char *from, d
                 from ? "cannot rename the probe's export" : err.msg);
         return 0;
     }
-        fprintf(stderr, "gate %s:%d:%g passed at step %ld (%.3f) -> %s\n", g->kind == TRAIN_GATE_COPY ? "copy"
-                : g->kind == TRAIN_GATE_LETTERS ? "letters" : "passkey", g->at, g->bound, s->step, got, path);
+    fprintf(stderr, "gate %s:%d:%g passed at step %ld (%.3f) -> %s\n", g->kind == TRAIN_GATE_COPY ? "copy"
+            : g->kind == TRAIN_GATE_LETTERS ? "letters" : "passkey", g->at, g->bound, s->step, got, path);
     return 1;
 }
 

@@ -97,8 +97,11 @@ static void sweep(kern_attn_tile_fn tile, attn_block *b, int nb, int hd, const f
             /* weight of (query i, key j) sits at distance pos0 + i − k0 − j = base + (i − j + KB − 1) */
             memset(band, 0, (size_t)(KB + QB) * sizeof(float));
             sum_band(St, nkeys, band);
-            int base = b[g].pos0 - k0 - (KB - 1);
-            for (int t = base < 0 ? -base : 0; t < KB + QB - 1; t++) w_hist[base + t] += band[t];
+            /* distances 0 … pos0 + nr − 1 − k0 hold weight; padding queries' band entries are 0 but would
+             * index past the histogram's q_pos0 + nq entries, so the range stops at the last query */
+            int base = b[g].pos0 - k0 - (KB - 1), t_end = b[g].pos0 + b[g].nr - base;
+            if (t_end > KB + QB - 1) t_end = KB + QB - 1;
+            for (int t = base < 0 ? -base : 0; t < t_end; t++) w_hist[base + t] += band[t];
         }
     }
 }
