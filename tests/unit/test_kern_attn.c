@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
+#include "isa_each.h"
 #include "kern.h"
 #include "kern_rope.h"
 
@@ -171,19 +172,16 @@ static void test_nan(void)
     free(Q); free(K); free(V); free(O); free(scr);
 }
 
+static void run_all(void)
+{
+    test_shapes();
+    test_gqa();
+    test_rope();
+    test_nan();
+}
+
 int main(void)
 {
-    kern_isa best = kern_isa_best();
-    for (int isa = KERN_ISA_PORTABLE; isa <= (int)best; isa++) {
-        CHECK(kern_set_isa((kern_isa)isa) == 0);
-        printf("path %s:\n", kern_isa_name((kern_isa)isa));
-        test_shapes();
-        test_gqa();
-        test_rope();
-        test_nan();
-    }
-    for (int isa = (int)best + 1; isa <= KERN_ISA_AVX512; isa++)
-        printf("path %s: not supported by this CPU, not tested here\n", kern_isa_name((kern_isa)isa));
-    kern_set_isa(best);
+    isa_each(run_all);
     return check_done("test_kern_attn");
 }

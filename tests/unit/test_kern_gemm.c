@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "isa_each.h"
 #include "kern.h"
 
 static uint64_t rng = 0x13198a2e03707344ull;
@@ -76,15 +77,14 @@ static void test_nan(void)
     CHECK(ok);
 }
 
+static void run_all(void)
+{
+    test_shapes();
+    test_nan();
+}
+
 int main(void)
 {
-    kern_isa best = kern_isa_best();
-    for (int isa = KERN_ISA_PORTABLE; isa <= (int)best; isa++) {
-        CHECK(kern_set_isa((kern_isa)isa) == 0);
-        printf("path %s:\n", kern_isa_name((kern_isa)isa));
-        test_shapes();
-        test_nan();
-    }
-    kern_set_isa(best);
+    isa_each(run_all);
     return check_done("test_kern_gemm");
 }

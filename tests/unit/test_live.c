@@ -49,6 +49,23 @@ static void wait_all(tui_app *a)
     tui_app_handle(a, &w);
 }
 
+/* The embedded model and a one-thread context of n_ctx tokens with every position's logits, under p
+ * with its seq_len cleared (as the panel's worker runs it): 0, or -1 with nothing left open. */
+static int open_ref(const rope_params *p, int n_ctx, model *mdl, model_ctx *c)
+{
+    rope_error err;
+    if (model_load(mdl, model_path, &err)) return -1;
+    model_ctx_params cp;
+    model_ctx_params_default(mdl, &cp);
+    cp.n_ctx = n_ctx;
+    cp.n_threads = 1;
+    cp.logits_all = 1;
+    cp.rope = *p;
+    cp.rope.seq_len = 0;
+    if (model_ctx_init(c, mdl, &cp, &err)) { model_free(mdl); return -1; }
+    return 0;
+}
+
 /* ppl of tok[0..n) from an empty cache at positions 0..n−1: exp(mean −log softmax) by hand */
 static double hand_ppl(const rope_params *p, const int *tok, int n)
 {
@@ -87,15 +104,7 @@ static void check_shared(const live_result *r, const rope_params *p, const int *
     model mdl;
     model_ctx c;
     rope_error err;
-    if (model_load(&mdl, model_path, &err)) { CHECK(0); return; }
-    model_ctx_params cp;
-    model_ctx_params_default(&mdl, &cp);
-    cp.n_ctx = n;
-    cp.n_threads = 1;
-    cp.logits_all = 1;
-    cp.rope = *p;
-    cp.rope.seq_len = 0;
-    if (model_ctx_init(&c, &mdl, &cp, &err)) { CHECK(0); model_free(&mdl); return; }
+    if (open_ref(p, n, &mdl, &c)) { CHECK(0); return; }
     eval_ppl_result one, blocks;
     double *loss = malloc(sizeof(double) * (size_t)n);
     eval_ppl_opts o1 = { 1, EVAL_SCORE_ALL, 0 }, o512 = { 1, EVAL_SCORE_ALL, 512 };
@@ -189,17 +198,10 @@ static void check_passkey_filler(const plot_model *m, const rope_params *p)
     CHECK(same_bytes && n_cmp >= 32);
     model mdl;
     model_ctx c;
-    if (model_load(&mdl, model_path, &err)) { CHECK(0); free(ep); return; }
-    model_ctx_params cp;
-    model_ctx_params_default(&mdl, &cp);
-    cp.n_ctx = len;
-    cp.n_threads = 1;
-    cp.logits_all = 1;
-    cp.rope = *p;
-    cp.rope.seq_len = 0;
+    if (open_ref(p, len, &mdl, &c)) { CHECK(0); free(ep); return; }
     eval_passkey_ws ws;
     eval_passkey_trial t, tg;
-    CHECK(model_ctx_init(&c, &mdl, &cp, &err) == 0 && eval_passkey_ws_init(&ws, len, LIVE_PK_ALT, &err) == 0);
+    CHECK(eval_passkey_ws_init(&ws, len, LIVE_PK_ALT, &err) == 0);
     CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, text, nt, off, &t, &err) == 0);
     CHECK(t.lp_true == m->pk_lp_true && t.rank == m->pk_rank);
     CHECK(eval_passkey_run(&c, &ws, len, key, m->pk_depth, alt, LIVE_PK_ALT, NULL, 0, 0, &tg, &err) == 0);
